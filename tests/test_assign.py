@@ -1,0 +1,136 @@
+"""The student skeleton is generated from the reference and leaks none of it."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from instructor import assign
+from tests.conftest import ASSIGNMENT, SOLUTIONS
+
+
+def test_region_becomes_a_stub_naming_the_function():
+    source = ("def f(x):\n    y = 1\n    ### YOUR CODE HERE\n    ### BEGIN SOLUTION\n"
+              "    #: use np.exp\n    y = x + 2\n    ### END SOLUTION\n    ### END YOUR CODE\n"
+              "    return y\n")
+    out = assign.strip_solutions(source, "m.py")
+    assert "x + 2" not in out and "BEGIN SOLUTION" not in out
+    assert '    # use np.exp\n    raise NotImplementedError("f: fill in' in out
+    assert out.startswith("def f(x):\n    y = 1\n    ### YOUR CODE HERE\n")
+    assert out.endswith("    ### END YOUR CODE\n    return y\n")
+
+
+@pytest.mark.parametrize("source, message", [
+    ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
+    ("### END SOLUTION\n", "without a"),
+    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n", "inside the region"),
+    ("x = 1  ### BEGIN SOLUTION\n", "stand alone"),
+])
+def test_malformed_markers_are_clear_errors(source, message):
+    with pytest.raises(assign.AssignError, match=message):
+        assign.strip_solutions(source, "m.py")
+
+
+def test_committed_assignment_equals_a_fresh_generation():
+    assert assign.differences() == [], "run `make assignment` and commit the result"
+
+
+def test_editing_one_side_only_is_detected(tmp_path):
+    src, dest = tmp_path / "solutions", tmp_path / "assignment"
+    shutil.copytree(SOLUTIONS, src, ignore=shutil.ignore_patterns("__pycache__", "datasets"))
+    assign.generate(dest, src)
+    assert assign.differences(dest, src) == []
+    with open(dest / "sgd.py", "a", encoding="utf-8") as handle:
+        handle.write("# edited by hand\n")
+    assert assign.differences(dest, src) == ["sgd.py"]
+    (dest / "extra.py").write_text("x = 1\n", encoding="utf-8")
+    assert "extra.py (not generated from solutions/)" in assign.differences(dest, src)
+
+
+def _solution_lines() -> list[tuple[str, str]]:
+    """(file, line) for every substantial code line inside a solution region."""
+    found = []
+    for path in SOLUTIONS.rglob("*.py"):
+        inside = False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = line.strip()
+            if text == assign.BEGIN:
+                inside = True
+            elif text == assign.END:
+                inside = False
+            elif inside and len(text) > 8 and not text.startswith("#"):
+                found.append((path.name, text))
+    return found
+
+
+def test_no_solution_line_reaches_the_skeleton():
+    lines = _solution_lines()
+    assert len(lines) > 20  # the reference really has solution regions
+    skeleton = "\n".join(p.read_text(encoding="utf-8", errors="replace")
+                         for p in ASSIGNMENT.rglob("*") if p.is_file())
+    leaked = [(name, text) for name, text in lines if text in skeleton]
+    assert not leaked
+    assert assign.BEGIN not in skeleton and assign.END not in skeleton
+
+
+def test_instructor_only_files_are_not_shipped():
+    shipped = [str(p) for p in assign.shipped_files()]
+    assert "word2vec.py" in shipped and "sgd.py" in shipped
+    assert not [p for p in shipped if p.startswith("written/") or "__pycache__" in p]
+
+
+STUBS = {"word2vec.py": ["sigmoid", "softmax", "naiveSoftmaxLossAndGradient",
+                         "negSamplingLossAndGradient", "skipgram"],
+         "sgd.py": ["sgd"]}
+
+
+def test_skeleton_imports_and_every_stub_fails_loudly():
+    code = (
+        "import numpy as np, word2vec, sgd\n"
+        "calls = {\n"
+        " 'sigmoid': lambda: word2vec.sigmoid(0.0),\n"
+        " 'softmax': lambda: word2vec.softmax(np.zeros(3)),\n"
+        " 'naiveSoftmaxLossAndGradient': lambda: word2vec.naiveSoftmaxLossAndGradient("
+        "np.zeros(2), 0, np.zeros((3, 2)), None),\n"
+        " 'negSamplingLossAndGradient': lambda: word2vec.negSamplingLossAndGradient("
+        "np.zeros(2), 0, np.zeros((3, 2)), type('d', (), {'sampleTokenIdx': lambda self: 1})()),\n"
+        " 'skipgram': lambda: word2vec.skipgram('a', 1, ['b'], {'a': 0, 'b': 1}, np.zeros((2, 2)),"
+        " np.zeros((2, 2)), None),\n"
+        " 'sgd': lambda: sgd.sgd(lambda x: (0.0, 0.0), 1.0, 0.1, 1),\n"
+        "}\n"
+        "for name, call in calls.items():\n"
+        "    try:\n"
+        "        call()\n"
+        "    except NotImplementedError as e:\n"
+        "        print(name, '->', e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ASSIGNMENT, capture_output=True,
+                         text=True, check=True).stdout
+    for filename, names in STUBS.items():
+        for name in names:
+            assert "%s -> %s: fill in the ### YOUR CODE HERE region of %s in %s" % (
+                name, name, name, filename) in out
+
+
+def _sanity(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=folder, capture_output=True, text=True,
+                          check=False, timeout=120)
+
+
+def test_reference_passes_every_sanity_check():
+    result = _sanity(SOLUTIONS, "word2vec.py")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ALL SANITY CHECKS PASSED" in result.stdout
+    assert result.stdout.count("All 3 tests passed!") == 2
+    result = _sanity(SOLUTIONS, "sgd.py")
+    assert result.returncode == 0 and "ALL TESTS PASSED" in result.stdout
+
+
+@pytest.mark.parametrize("test", ["sigmoid", "softmax", "naiveSoftmaxLossAndGradient",
+                                  "negSamplingLossAndGradient", "skipgram"])
+def test_skeleton_sanity_checks_say_not_implemented(test):
+    result = _sanity(ASSIGNMENT, "word2vec.py", test)
+    assert result.returncode == 1
+    assert "NOT IMPLEMENTED" in result.stdout and "Traceback" not in result.stdout + result.stderr
