@@ -119,6 +119,32 @@ def _generate_written(dest: Path) -> list[Path]:
     return written.generate_templates(dest)
 
 
+def solution_lines(src: Path = SOLUTIONS) -> list[tuple[str, str]]:
+    """(file, line) for every substantial code line inside a solution region.
+
+    What must never reach a student artefact; used by the leak checks.
+    """
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        inside = False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = line.strip()
+            if text == BEGIN:
+                inside = True
+            elif text == END:
+                inside = False
+            elif inside and len(text) > 8 and not text.startswith("#"):
+                found.append((path.name, text))
+    return found
+
+
+def leaked_lines(texts: dict[str, str], src: Path = SOLUTIONS) -> list[str]:
+    """Names of texts (file name -> content) that contain solution code or markers."""
+    lines = solution_lines(src)
+    return sorted(name for name, text in texts.items()
+                  if BEGIN in text or END in text or any(line in text for _, line in lines))
+
+
 def differences(dest: Path = ASSIGNMENT, src: Path = SOLUTIONS) -> list[str]:
     """Relative paths where dest differs from a fresh generation (empty: in sync)."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,73 @@
+"""The student handout zip and the submission builder inside it."""
+
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from instructor import assign, handout
+from tests.conftest import ASSIGNMENT, SOLUTIONS
+
+
+@pytest.fixture(scope="module")
+def handout_zip(tmp_path_factory):
+    return handout.build(tmp_path_factory.mktemp("dist") / "handout.zip")
+
+
+def test_handout_ships_the_student_files(handout_zip):
+    names = set(zipfile.ZipFile(handout_zip).namelist())
+    for rel in ["word2vec.py", "sgd.py", "run.py", "collect_submission.py", "README.md",
+                "utils/gradcheck.py", "utils/sanity.py"]:
+        assert "a2/" + rel in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def test_handout_leaks_no_solution(handout_zip):
+    with zipfile.ZipFile(handout_zip) as archive:
+        texts = {n: archive.read(n).decode("utf-8", errors="replace") for n in archive.namelist()}
+    assert assign.leaked_lines(texts) == []
+    written = SOLUTIONS / "written"
+    if written.is_dir():
+        for path in written.rglob("*"):
+            if path.is_file():
+                assert not [n for n in texts if n.endswith("/" + path.name)], path
+
+
+def test_handout_refuses_a_stale_assignment(tmp_path):
+    stale = tmp_path / "assignment"
+    shutil.copytree(ASSIGNMENT, stale)
+    (stale / "sgd.py").write_text("# edited by hand\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="make assignment"):
+        handout.build(tmp_path / "handout.zip", stale)
+
+
+def _collect(folder):
+    return subprocess.run([sys.executable, "collect_submission.py"], cwd=folder,
+                          capture_output=True, text=True, check=False, timeout=60)
+
+
+def test_collect_submission_zips_a_complete_solution(tmp_path):
+    folder = tmp_path / "a2"
+    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("written", "datasets"))
+    result = _collect(folder)
+    assert result.returncode == 0, result.stdout
+    assert sorted(zipfile.ZipFile(folder / "submission.zip").namelist()) == ["sgd.py",
+                                                                            "word2vec.py"]
+    assert "word_vectors.png is not there yet" in result.stdout
+
+
+def test_collect_submission_refuses_stubs_missing_and_broken_files(tmp_path):
+    folder = tmp_path / "a2"
+    shutil.copytree(ASSIGNMENT, folder)
+    result = _collect(folder)
+    assert result.returncode == 1 and not (folder / "submission.zip").exists()
+    assert "word2vec.py line" in result.stdout and "sgd.py line" in result.stdout
+    assert result.stdout.count("is still a stub") == 6
+    (folder / "sgd.py").unlink()
+    (folder / "word2vec.py").write_text("def sigmoid(x:\n", encoding="utf-8")
+    result = _collect(folder)
+    assert "sgd.py is missing" in result.stdout
+    assert "word2vec.py does not parse: line 1" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
