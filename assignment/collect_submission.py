@@ -39,6 +39,7 @@ def problems(folder):
 
 
 def main():
+    """Check the files, then write submission.zip; return a process exit status."""
     folder = os.path.dirname(os.path.abspath(__file__))
     found = problems(folder)
     if found:

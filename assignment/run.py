@@ -54,6 +54,7 @@ def loadDataset(corpus):
 
 
 def main(argv=None):
+    """Parse the options, train, plot; return a process exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=ITERATIONS,
                         help="number of SGD iterations (default: %(default)s)")

@@ -84,7 +84,8 @@ def sgd(f, x0, step, iterations, postprocessing=None, useSaved=False,
     x = x0
 
     if not postprocessing:
-        postprocessing = lambda x: x  # noqa: E731 (as in CS224N's starter)
+        def postprocessing(x):
+            return x
 
     exploss = None
     startTime = time.perf_counter()

@@ -12,6 +12,7 @@ dense (|V|, d) gradient, so allocating it adds a small |V|-dependent term.
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 
 import numpy as np
@@ -29,6 +30,7 @@ class _UniformSamples:
         self.size = size
 
     def sampleTokenIdx(self) -> int:  # pylint: disable=invalid-name
+        """One uniform draw."""
         return random.randrange(self.size)
 
 
@@ -44,14 +46,15 @@ def measure(sizes: list[int]) -> dict[str, list[float]]:
         center = rng.standard_normal(DIM) * 0.1
         dataset = _UniformSamples(size)
         number = max(3, 30000 // size)
-        costs["naive softmax"].append(median_seconds(
-            lambda: word2vec.naiveSoftmaxLossAndGradient(center, 0, outside, dataset),
-            repeat=7, number=number))
-        costs["negative sampling"].append(median_seconds(
-            lambda: word2vec.negSamplingLossAndGradient(center, 0, outside, dataset),
-            repeat=7, number=number))
-        costs["zeros((|V|, d)) alone"].append(median_seconds(
-            lambda: np.zeros(outside.shape), repeat=7, number=number))
+        calls = {
+            "naive softmax": functools.partial(
+                word2vec.naiveSoftmaxLossAndGradient, center, 0, outside, dataset),
+            "negative sampling": functools.partial(
+                word2vec.negSamplingLossAndGradient, center, 0, outside, dataset),
+            "zeros((|V|, d)) alone": functools.partial(np.zeros, outside.shape),
+        }
+        for name, call in calls.items():
+            costs[name].append(median_seconds(call, repeat=7, number=number))
     return costs
 
 
@@ -61,6 +64,7 @@ def exponent(sizes: list[int], seconds: list[float]) -> float:
 
 
 def main() -> None:
+    """Measure, print the table and the exponents, write the plot."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="loss_scaling.png", help="where to write the plot")
     args = parser.parse_args()

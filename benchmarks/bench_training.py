@@ -35,6 +35,7 @@ def iteration_ms(step_fn, vectors: np.ndarray, iterations: int) -> float:
 
 
 def main() -> int:
+    """Load the corpus, time both solutions round by round, print the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(SHARED_SST), help="SST folder")
     parser.add_argument("--iterations", type=int, default=20, help="iterations per round")

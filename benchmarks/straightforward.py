@@ -13,6 +13,7 @@ import numpy as np
 
 
 def sigmoid(x):
+    """The textbook formula (overflows for very negative x; fine here)."""
     return 1.0 / (1.0 + np.exp(-x))
 
 
@@ -60,9 +61,11 @@ class TableSampler:
         self._table = [int(i) for i in dataset.sampleTable()]
 
     def sampleTokenIdx(self):  # pylint: disable=invalid-name
+        """One table entry, drawn with random.randint."""
         return self._table[random.randint(0, len(self._table) - 1)]
 
     def getRandomContext(self, window):  # pylint: disable=invalid-name
+        """Delegate to the real dataset."""
         return self._dataset.getRandomContext(window)
 
 

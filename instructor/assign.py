@@ -161,6 +161,7 @@ def differences(dest: Path = ASSIGNMENT, src: Path = SOLUTIONS) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: generate (or --check) assignment/; return a process exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="only report whether assignment/ equals a fresh generation")

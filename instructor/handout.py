@@ -37,6 +37,7 @@ def build(target: Path = DIST / "handout.zip", tree: Path = ASSIGNMENT) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: build the handout zip; return a process exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DIST / "handout.zip")
     args = parser.parse_args(argv)

@@ -19,7 +19,6 @@ import sys
 import numpy as np
 
 from utils.gradcheck import gradcheck_naive
-from utils.utils import normalizeRows
 from utils import sanity
 
 
@@ -234,6 +233,7 @@ class _WindowSamples:
         self._next = 0
 
     def sampleTokenIdx(self):
+        """The next pre-drawn sample; LookupError when none is left."""
         if self._next == len(self._samples):
             raise LookupError("window ran out of pre-drawn samples")
         self._next += 1
@@ -339,17 +339,19 @@ def test_naiveSoftmaxLossAndGradient():
 
     print("\n==== Gradient check for naiveSoftmaxLossAndGradient ====")
 
-    def temp(vec):
+    def lossOfCenter(vec):
         loss, gradCenterVec, _ = naiveSoftmaxLossAndGradient(vec, 1, dummy_vectors, dataset)
         return loss, gradCenterVec
-    ok = gradcheck_naive(temp, np.random.randn(3), "naiveSoftmaxLossAndGradient gradCenterVec")
+    ok = gradcheck_naive(lossOfCenter, np.random.randn(3),
+                         "naiveSoftmaxLossAndGradient gradCenterVec")
 
     centerVec = np.random.randn(3)
 
-    def temp(vec):  # noqa: F811 (the same name, as in the handout)
+    def lossOfOutside(vec):
         loss, _, gradOutsideVecs = naiveSoftmaxLossAndGradient(centerVec, 1, vec, dataset)
         return loss, gradOutsideVecs
-    return gradcheck_naive(temp, dummy_vectors, "naiveSoftmaxLossAndGradient gradOutsideVecs") and ok
+    return gradcheck_naive(lossOfOutside, dummy_vectors,
+                           "naiveSoftmaxLossAndGradient gradOutsideVecs") and ok
 
 
 def test_negSamplingLossAndGradient():
@@ -358,17 +360,19 @@ def test_negSamplingLossAndGradient():
 
     print("\n==== Gradient check for negSamplingLossAndGradient ====")
 
-    def temp(vec):
+    def lossOfCenter(vec):
         loss, gradCenterVec, _ = negSamplingLossAndGradient(vec, 1, dummy_vectors, dataset)
         return loss, gradCenterVec
-    ok = gradcheck_naive(temp, np.random.randn(3), "negSamplingLossAndGradient gradCenterVec")
+    ok = gradcheck_naive(lossOfCenter, np.random.randn(3),
+                         "negSamplingLossAndGradient gradCenterVec")
 
     centerVec = np.random.randn(3)
 
-    def temp(vec):  # noqa: F811
+    def lossOfOutside(vec):
         loss, _, gradOutsideVecs = negSamplingLossAndGradient(centerVec, 1, vec, dataset)
         return loss, gradOutsideVecs
-    return gradcheck_naive(temp, dummy_vectors, "negSamplingLossAndGradient gradOutsideVecs") and ok
+    return gradcheck_naive(lossOfOutside, dummy_vectors,
+                           "negSamplingLossAndGradient gradOutsideVecs") and ok
 
 
 def test_skipgram():

@@ -17,7 +17,8 @@ def handout_zip(tmp_path_factory):
 
 
 def test_handout_ships_the_student_files(handout_zip):
-    names = set(zipfile.ZipFile(handout_zip).namelist())
+    with zipfile.ZipFile(handout_zip) as archive:
+        names = set(archive.namelist())
     for rel in ["word2vec.py", "sgd.py", "run.py", "collect_submission.py", "README.md",
                 "utils/gradcheck.py", "utils/sanity.py"]:
         assert "a2/" + rel in names
@@ -53,8 +54,8 @@ def test_collect_submission_zips_a_complete_solution(tmp_path):
     shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("written", "datasets"))
     result = _collect(folder)
     assert result.returncode == 0, result.stdout
-    assert sorted(zipfile.ZipFile(folder / "submission.zip").namelist()) == ["sgd.py",
-                                                                            "word2vec.py"]
+    with zipfile.ZipFile(folder / "submission.zip") as archive:
+        assert sorted(archive.namelist()) == ["sgd.py", "word2vec.py"]
     assert "word_vectors.png is not there yet" in result.stdout
 
 

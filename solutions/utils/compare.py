@@ -27,6 +27,7 @@ class Mismatch:
     hint: Optional[str] = None
 
     def format(self) -> str:
+        """Several lines: the problem, the first wrong entry, the hint."""
         lines = ["%s: %s" % (self.name, self.problem)]
         if self.index is not None:
             lines.append("  first wrong entry at index %s: expected %.8g, got %.8g"
@@ -47,7 +48,7 @@ def _as_array(got, expected: np.ndarray, name: str, strict: bool):
         return None, Mismatch(name, "is None", hint="did you forget to assign it or to return it?")
     scalar_expected = expected.ndim == 0
     if strict:
-        ok_type = type(got) is np.ndarray or (
+        ok_type = type(got) is np.ndarray or (  # pylint: disable=unidiomatic-typecheck
             scalar_expected and type(got) in (float, int, np.float64, np.float32))
         if not ok_type:
             return None, Mismatch(name, "has type %s, expected %s" % (
@@ -66,6 +67,7 @@ def _as_array(got, expected: np.ndarray, name: str, strict: bool):
 def _hint(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray, rtol: float, atol: float,
           duplicate_rows: Sequence[int], window: Optional[int]) -> Optional[str]:
     """Name the known mistake that explains the difference, if one does."""
+    # pylint: disable=too-many-return-statements
     def close(a, b):
         return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
 

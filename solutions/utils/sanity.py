@@ -156,11 +156,13 @@ class _RecordingDataset:
         self.drawn = []
 
     def sampleTokenIdx(self):
+        """Draw from the wrapped dataset and remember the draw."""
         idx = self._dataset.sampleTokenIdx()
         self.drawn.append(idx)
         return idx
 
     def getRandomContext(self, C):
+        """Delegate to the wrapped dataset."""
         return self._dataset.getRandomContext(C)
 
 
