@@ -5,7 +5,7 @@ PY := $(abspath $(VENV))/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 ITERATIONS ?= 40000
 
-.PHONY: all venv test assignment check-assignment data train lint clean
+.PHONY: all venv test assignment check-assignment handout data train bench lint clean
 
 all: test
 
@@ -28,6 +28,10 @@ assignment: $(STAMP)
 check-assignment: $(STAMP)
 	$(PY) -m instructor.assign --check
 
+## Build dist/handout.zip, the student handout (from an up-to-date assignment/).
+handout: $(STAMP)
+	$(PY) -m instructor.handout
+
 ## Download the Stanford Sentiment Treebank (checksum verified).
 data: $(STAMP)
 	cd solutions && $(PY) utils/get_dataset.py
@@ -36,8 +40,13 @@ data: $(STAMP)
 train: $(STAMP)
 	cd solutions && $(PY) run.py --iterations $(ITERATIONS)
 
+## Benchmarks: training speed versus a straightforward solution; cost of the two losses.
+bench: $(STAMP)
+	$(PY) -m benchmarks.bench_training
+	mkdir -p dist && $(PY) -m benchmarks.bench_loss_scaling --out dist/loss_scaling.png
+
 lint: $(STAMP)
-	$(PY) -m pylint instructor tests
+	$(PY) -m pytest -q tests/test_lint.py
 
 clean:
 	rm -rf dist build .pytest_cache

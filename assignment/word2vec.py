@@ -191,18 +191,13 @@ def skipgram(currentCenterWord, windowSize, outsideWords, word2Ind,
 #############################################
 
 class _WindowSamples:
-    """Serves negative samples drawn in advance, renumbered into a sub-vocabulary."""
+    """Serves negative samples drawn in advance, renumbered into a sub-vocabulary.
+
+    sampleTokenIdx raises StopIteration when the samples run out.
+    """
 
     def __init__(self, localSamples):
-        self._samples = localSamples
-        self._next = 0
-
-    def sampleTokenIdx(self):
-        """The next pre-drawn sample; LookupError when none is left."""
-        if self._next == len(self._samples):
-            raise LookupError("window ran out of pre-drawn samples")
-        self._next += 1
-        return int(self._samples[self._next - 1])
+        self.sampleTokenIdx = iter(localSamples.tolist()).__next__
 
 
 def _compactWindow(word2vecModel, word2Ind, centerWordVectors, outsideVectors,
@@ -232,7 +227,7 @@ def _compactWindow(word2vecModel, word2Ind, centerWordVectors, outsideVectors,
         loss, gradCenter, gradOutside = word2vecModel(
             centerWord, windowSize, context, localIdx, centerWordVectors[rows],
             outsideVectors[rows], windowDataset, lossFunction)
-    except LookupError:
+    except StopIteration:
         return None
     return loss, rows, gradCenter, gradOutside
 

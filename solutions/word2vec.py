@@ -37,8 +37,8 @@ def sigmoid(x):
     ### YOUR CODE HERE (~3 Lines)
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
-    z = np.exp(-np.abs(x))  # in (0, 1]: never overflows
-    s = np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))[()]
+    z = np.exp(-np.abs(x))                  # in (0, 1]: never overflows
+    s = (np.where(x >= 0, 1.0, z) / (1.0 + z))[()]
     ### END SOLUTION
     ### END YOUR CODE
 
@@ -161,16 +161,17 @@ def negSamplingLossAndGradient(
 
     ### YOUR CODE HERE (~10 Lines)
     ### BEGIN SOLUTION
-    neg = np.asarray(indices[1:], dtype=np.intp)
-    uO = outsideVectors[outsideWordIdx]                   # (d,)
-    uNeg = outsideVectors[neg]                            # (K, d)
-    sigO = sigmoid(uO @ centerWordVec)                    # σ(u_o^T v_c)
-    sigNeg = sigmoid(-(uNeg @ centerWordVec))             # σ(-u_s^T v_c), (K,)
-    loss = -np.log(sigO) - np.sum(np.log(sigNeg))
-    gradCenterVec = (sigO - 1.0) * uO + (1.0 - sigNeg) @ uNeg
+    rows = np.asarray(indices, dtype=np.intp)
+    u = outsideVectors[rows]                              # (K+1, d): u_o, then the samples
+    z = u @ centerWordVec
+    z[1:] *= -1.0                                         # u_o^T v_c, then -u_s^T v_c
+    sig = sigmoid(z)
+    loss = -np.log(sig).sum()
+    coef = sig - 1.0
+    coef[1:] *= -1.0                                      # σ(z_o) - 1, then 1 - σ(z_s)
+    gradCenterVec = coef @ u
     gradOutsideVecs = np.zeros(outsideVectors.shape)
-    gradOutsideVecs[outsideWordIdx] = (sigO - 1.0) * centerWordVec
-    np.add.at(gradOutsideVecs, neg, np.outer(1.0 - sigNeg, centerWordVec))
+    np.add.at(gradOutsideVecs, rows, coef[:, None] * centerWordVec)
     ### END SOLUTION
     ### END YOUR CODE
 
@@ -226,18 +227,13 @@ def skipgram(currentCenterWord, windowSize, outsideWords, word2Ind,
 #############################################
 
 class _WindowSamples:
-    """Serves negative samples drawn in advance, renumbered into a sub-vocabulary."""
+    """Serves negative samples drawn in advance, renumbered into a sub-vocabulary.
+
+    sampleTokenIdx raises StopIteration when the samples run out.
+    """
 
     def __init__(self, localSamples):
-        self._samples = localSamples
-        self._next = 0
-
-    def sampleTokenIdx(self):
-        """The next pre-drawn sample; LookupError when none is left."""
-        if self._next == len(self._samples):
-            raise LookupError("window ran out of pre-drawn samples")
-        self._next += 1
-        return int(self._samples[self._next - 1])
+        self.sampleTokenIdx = iter(localSamples.tolist()).__next__
 
 
 def _compactWindow(word2vecModel, word2Ind, centerWordVectors, outsideVectors,
@@ -267,7 +263,7 @@ def _compactWindow(word2vecModel, word2Ind, centerWordVectors, outsideVectors,
         loss, gradCenter, gradOutside = word2vecModel(
             centerWord, windowSize, context, localIdx, centerWordVectors[rows],
             outsideVectors[rows], windowDataset, lossFunction)
-    except LookupError:
+    except StopIteration:
         return None
     return loss, rows, gradCenter, gradOutside
 
