@@ -34,7 +34,11 @@ def load_saved_params():
     if st == 0:
         return 0, None, None
     params = np.load(op.join(SAVE_DIR, "saved_params_%d.npy" % st), allow_pickle=False)
-    with open(op.join(SAVE_DIR, "saved_state_%d.pickle" % st), "rb") as f:
+    stateFile = op.join(SAVE_DIR, "saved_state_%d.pickle" % st)
+    if not op.isfile(stateFile):
+        print("warning: %s is missing: resuming without the saved random state" % stateFile)
+        return st, params, None
+    with open(stateFile, "rb") as f:
         state = pickle.load(f)
     return st, params, state
 
@@ -106,10 +110,12 @@ def sgd(f, x0, step, iterations, postprocessing=None, useSaved=False,
                 exploss = .95 * exploss + .05 * loss
             done = iteration - start_iter
             rate = done / max(time.perf_counter() - startTime, 1e-9)
+            # On a terminal, one line updates in place, kept every 100 prints.
+            inPlace = sys.stdout.isatty() and iteration % (100 * PRINT_EVERY) != 0
             print("iter %d/%d: loss %f | %.1f it/s | %s left" % (
                 iteration, iterations, exploss, rate,
-                _formatSeconds((iterations - iteration) / rate)))
-            sys.stdout.flush()
+                _formatSeconds((iterations - iteration) / rate)),
+                end="\r" if inPlace else "\n", flush=True)
 
         if iteration % SAVE_PARAMS_EVERY == 0 and useSaved:
             save_params(iteration, x)

@@ -1,0 +1,65 @@
+"""run.py trains and plots, on SST or on the offline corpus, and explains bad input."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import SOLUTIONS
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _run(tmp_path, *args):
+    return subprocess.run([sys.executable, str(SOLUTIONS / "run.py"), *args], cwd=tmp_path,
+                          capture_output=True, text=True, check=False, timeout=300)
+
+
+def test_offline_corpus_short_run_writes_the_plot(tmp_path):
+    result = _run(tmp_path, "--iterations", "20", "--output", "plot.png")
+    assert result.returncode == 0, result.stderr
+    assert "Training on the offline corpus instead: the Lee news corpus" in result.stdout
+    assert "iter 20/20: loss" in result.stdout and "it/s" in result.stdout
+    assert (tmp_path / "plot.png").read_bytes().startswith(PNG)
+    assert (tmp_path / "saved" / "offline").is_dir()
+
+
+def test_sst_short_run_writes_the_plot(tmp_path, sst_path):
+    result = _run(tmp_path, "--iterations", "20", "--corpus", str(sst_path))
+    assert result.returncode == 0, result.stderr
+    assert "(19539 word types)" in result.stdout
+    assert "not in this corpus" not in result.stdout  # all 24 words are in SST
+    assert (tmp_path / "word_vectors.png").read_bytes().startswith(PNG)
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path):
+    result = _run(tmp_path, "--corpus", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: no datasetSentences.txt in")
+    assert "Traceback" not in result.stderr
+
+
+def test_saved_parameters_of_another_corpus_are_refused(tmp_path):
+    saved = tmp_path / "saved" / "offline"
+    saved.mkdir(parents=True)
+    np.save(saved / "saved_params_5000.npy", np.zeros((4, 10)))
+    result = _run(tmp_path, "--iterations", "10")
+    assert result.returncode == 2 and "come from another corpus" in result.stderr
+    assert "saved_state_5000.pickle is missing" in result.stdout
+
+
+def test_missing_offline_package_says_what_to_install(solutions_on_path, monkeypatch):
+    from utils import corpus
+    monkeypatch.setattr(corpus.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(corpus.OfflineCorpusError, match="pip install gensim==4.4.0"):
+        corpus.load_offline_corpus()
+
+
+def test_offline_corpus_is_real_english(solutions_on_path):
+    from utils import corpus
+    name, sentences = corpus.load_offline_corpus()
+    words = [w for s in sentences for w in s]
+    assert "Lee" in name and len(words) > 50000
+    assert {"the", "king", "woman", "rain", "coffee"} <= set(words)
+    assert corpus.tokenize("It's great. Really!") == [["it's", "great", "."], ["really", "!"]]
