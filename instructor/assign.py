@@ -174,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             if diff:
                 print("assignment/ is generated: edit solutions/ and run `make assignment`.")
             return 1 if diff else 0
+        from instructor.expected import write_expected  # pylint: disable=import-outside-toplevel
+        write_expected()
         files = generate()
     except AssignError as error:
         print("error: %s" % error, file=sys.stderr)

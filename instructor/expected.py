@@ -1,0 +1,27 @@
+"""Compute the expected outputs of the public checks from the reference solution.
+
+They ship with the handout (solutions/utils/public_expected.npz), so that
+`python check.py` scores a student's code as the autograder does without the
+reference. Computed in a fresh interpreter inside solutions/, as a student's
+check.py imports the modules.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from instructor.assign import SOLUTIONS
+
+_SCRIPT = """
+import numpy as np, sgd, word2vec
+from utils.checks import EXPECTED_FILE, computeExpected
+np.savez(EXPECTED_FILE, **computeExpected(word2vec, sgd))
+"""
+
+
+def write_expected(src: Path = SOLUTIONS) -> Path:
+    """(Re)write src/utils/public_expected.npz from the reference in src."""
+    subprocess.run([sys.executable, "-c", _SCRIPT], cwd=src, check=True, timeout=300)
+    return src / "utils" / "public_expected.npz"
