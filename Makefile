@@ -5,7 +5,9 @@ PY := $(abspath $(VENV))/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 ITERATIONS ?= 40000
 
-.PHONY: all venv test assignment check-assignment handout data train bench lint clean
+SUBMISSION ?= solutions
+
+.PHONY: all venv test grade assignment check-assignment handout data train bench lint clean
 
 all: test
 
@@ -20,6 +22,15 @@ venv: $(STAMP)
 ## The project's tests (what CI runs).
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+## Score SUBMISSION (a folder with word2vec.py and sgd.py; default: the reference
+## solution) on the public tests, as the handout's check.py does.
+grade: $(STAMP)
+	@test -d "$(SUBMISSION)" || { echo "error: SUBMISSION=$(SUBMISSION) is not a folder"; exit 2; }
+	@test -f "$(SUBMISSION)/word2vec.py" -a -f "$(SUBMISSION)/sgd.py" || { echo "error: $(SUBMISSION) must hold word2vec.py and sgd.py"; exit 2; }
+	@tmp=$$(mktemp -d) && cp -r solutions/utils solutions/check.py "$$tmp" && rm -rf "$$tmp/utils/datasets" \
+	  && cp "$(SUBMISSION)/word2vec.py" "$(SUBMISSION)/sgd.py" "$$tmp" \
+	  && (cd "$$tmp" && $(PY) check.py); status=$$?; rm -rf "$$tmp"; exit $$status
 
 ## Regenerate the student skeleton assignment/ from solutions/.
 assignment: $(STAMP)

@@ -116,8 +116,9 @@ def main(argv=None):
     missing = [w for w in VISUALIZE_WORDS if w not in tokens]
     if missing:
         print("not in this corpus, left out of the plot: %s" % ", ".join(missing))
+    shortName = "Stanford Sentiment Treebank" if "Treebank" in description else description
     plotWordVectors(words, wordVectors[[tokens[w] for w in words], :], args.output,
-                    title="%s, %d iterations" % (description, args.iterations))
+                    title="%s, %d iterations" % (shortName.split(" (")[0], args.iterations))
     print("wrote %s" % args.output)
     return 0
 

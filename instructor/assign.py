@@ -106,17 +106,7 @@ def generate(dest: Path = ASSIGNMENT, src: Path = SOLUTIONS) -> list[Path]:
         else:
             shutil.copy2(src / rel, target)
         written.append(target)
-    written += _generate_written(dest / "written")
     return written
-
-
-def _generate_written(dest: Path) -> list[Path]:
-    """The written-answer templates (LaTeX, notebook) generated from docs/."""
-    import importlib.util  # pylint: disable=import-outside-toplevel
-    if importlib.util.find_spec("instructor.written") is None:  # TODO: remove once it lands
-        return []
-    from instructor import written  # pylint: disable=import-outside-toplevel
-    return written.generate_templates(dest)
 
 
 def solution_lines(src: Path = SOLUTIONS) -> list[tuple[str, str]]:

@@ -210,6 +210,7 @@ def _compare(outputs, expected, pairs, function, **hints) -> Judgement:
 
 
 def judgeSigmoid(outputs, expected) -> Judgement:
+    """Values, the scalar case and huge inputs; a warning costs a third."""
     fraction, messages = _compare(outputs, expected, [("values", "sigmoid"),
                                                       ("scalar", "sigmoid_scalar"),
                                                       ("large", "sigmoid_large")], "sigmoid")
@@ -222,6 +223,7 @@ def judgeSigmoid(outputs, expected) -> Judgement:
 
 
 def judgeSoftmax(outputs, expected) -> Judgement:
+    """Values; a warning or a modified input each cost a third."""
     fraction, messages = _compare(outputs, expected, [(k, k) for k in (
         "softmax_vector", "softmax_matrix", "softmax_large")], "softmax")
     for name in ("softmax_vector", "softmax_matrix", "softmax_large"):
@@ -266,6 +268,7 @@ def judgeLoss(function, case):
 
 
 def judgeSkipgram(outputs, expected) -> Judgement:
+    """Values, and the loss called once per outside word with v_c."""
     fraction, messages = _compare(outputs, expected, [
         ("loss", "skipgram_loss"), ("gradCenterVecs", "skipgram_gradCenterVecs"),
         ("gradOutsideVectors", "skipgram_gradOutsideVectors")], "skipgram",
@@ -283,6 +286,7 @@ def judgeSkipgram(outputs, expected) -> Judgement:
 
 
 def judgeSgd(outputs, expected) -> Judgement:
+    """The final x, and f and postprocessing called once per iteration."""
     fraction, messages = _compare(outputs, expected, [("x", "sgd_x")], "sgd")
     n = int(expected["sgd_iterations"])
     for key, what in (("fCalls", "f"), ("postCalls", "postprocessing")):

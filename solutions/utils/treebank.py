@@ -19,7 +19,7 @@ SUBSAMPLING_THRESHOLD = 1e-5
 COPIES = 30  # the corpus is repeated (and subsampled anew) this many times
 
 
-class StanfordSentiment:
+class StanfordSentiment:  # pylint: disable=too-many-instance-attributes
     """Tokens, random contexts and negative samples of a corpus of sentences.
 
     Arguments:
