@@ -1,0 +1,64 @@
+"""Read and check config.ini: a typo or a negative weight is a clear error."""
+
+from __future__ import annotations
+
+import configparser
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG = Path(__file__).resolve().with_name("config.ini")
+
+
+class ConfigError(Exception):
+    """config.ini is invalid; the message names the line to fix."""
+
+
+@dataclass
+class Config:
+    """Points per check and visibility, limits, the hidden seed."""
+
+    public: dict[str, float]
+    hidden: dict[str, float]
+    timeout: float
+    memory_mb: int
+    parallel: int
+    hidden_seed: int
+
+    @property
+    def total(self) -> float:
+        """Total points of the coding part."""
+        return sum(self.public.values()) + sum(self.hidden.values())
+
+
+def load(path: Path = CONFIG, check_names: list[str] | None = None) -> Config:
+    """Parse and validate; check_names are the checks that exist."""
+    parser = configparser.ConfigParser(inline_comment_prefixes=("#",))
+    parser.optionxform = str  # keep the checks' names as written
+    try:
+        parser.read_string(path.read_text(encoding="utf-8"))
+    except (OSError, configparser.Error) as error:
+        raise ConfigError("cannot read %s: %s" % (path, error)) from None
+    points = {}
+    for section in ("public", "hidden"):
+        if not parser.has_section(section):
+            raise ConfigError("%s: missing section [%s]" % (path.name, section))
+        points[section] = {}
+        for name, value in parser.items(section):
+            if check_names is not None and name not in check_names:
+                raise ConfigError("%s [%s]: no check is called %r (checks: %s)" % (
+                    path.name, section, name, ", ".join(check_names)))
+            try:
+                points[section][name] = float(value)
+            except ValueError:
+                raise ConfigError("%s [%s] %s: %r is not a number" % (
+                    path.name, section, name, value)) from None
+            if points[section][name] < 0:
+                raise ConfigError("%s [%s] %s: negative points (%s)" % (
+                    path.name, section, name, value))
+    try:
+        return Config(points["public"], points["hidden"],
+                      parser.getfloat("limits", "timeout"), parser.getint("limits", "memory_mb"),
+                      parser.getint("limits", "parallel"),
+                      parser.getint("hidden_inputs", "seed"))
+    except (configparser.Error, ValueError) as error:
+        raise ConfigError("%s: %s" % (path.name, error)) from None

@@ -1,0 +1,219 @@
+"""Run the harness on a staged submission in a child process the student cannot escape.
+
+The child is a fresh `python -I` (no user site, no cwd on sys.path, no PYTHON*
+variables) in its own session, with limits on memory, processes, file size,
+CPU time and core dumps, BLAS pinned to one thread, and, when the grader runs
+as root (as on Gradescope), an unprivileged user. At the deadline, or when it
+exits, its whole process group is killed, so daemons die with it. Its outputs
+are read back as data (.npy without pickle, JSON), never imported.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import pwd
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+HARNESS = Path(__file__).resolve().with_name("harness.py")
+SANDBOX_USER = os.environ.get("AUTOGRADER_SANDBOX_USER", "nobody")
+OUTPUT_LIMIT = 8 * 1024 * 1024      # bytes of stdout/stderr (and of any file) the child may write
+ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "OPENBLAS_NUM_THREADS": "1",
+       "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+
+
+@dataclass
+class ChildResult:
+    """What a child did, as data: never objects the student built."""
+
+    status: str                      # ok, timeout, crashed, memory, output-limit
+    returncode: int | None
+    records: list[dict] = field(default_factory=list)
+    stdout_tail: str = ""
+    cpu_seconds: float = 0.0
+    wall_seconds: float = 0.0
+
+
+class Opaque:
+    """Stands for a returned object that was neither a plain array nor a JSON value."""
+
+    def __init__(self, type_name: str, text: str):
+        self.type_name = type_name
+        self.text = text
+
+    def __repr__(self) -> str:
+        return "<%s %s>" % (self.type_name, self.text)
+
+
+def _limits(memory_mb: int, cpu_seconds: int, uid: int | None, gid: int | None):
+    def apply() -> None:
+        os.setsid()
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+        if uid is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+    return apply
+
+
+_IDS: list[tuple[int | None, int | None]] = []
+_IDS_LOCK = threading.Lock()
+
+
+def _sandbox_ids() -> tuple[int | None, int | None]:
+    """The unprivileged user to run as: only when root, and only if it can run Python."""
+    with _IDS_LOCK:
+        if not _IDS:
+            _IDS.append(_probe_ids())
+        return _IDS[0]
+
+
+def _probe_ids() -> tuple[int | None, int | None]:
+    ids: tuple[int | None, int | None] = (None, None)
+    if os.geteuid() == 0:
+        try:
+            entry = pwd.getpwnam(SANDBOX_USER)
+            subprocess.run([sys.executable, "-I", "-c", "import numpy"], check=True, timeout=60,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/",
+                           env=ENV, preexec_fn=_limits(1024, 60, entry.pw_uid, entry.pw_gid))  # pylint: disable=subprocess-popen-preexec-fn
+            ids = (entry.pw_uid, entry.pw_gid)
+        except (KeyError, OSError, subprocess.SubprocessError) as error:
+            print("warning: student code runs as root: user %r cannot run %s (%s)" % (
+                SANDBOX_USER, sys.executable, error), file=sys.stderr)
+    return ids
+
+
+def _decode(value, out: Path):  # pylint: disable=too-many-return-statements
+    """Turn the harness's JSON back into values; arrays load without pickle."""
+    if isinstance(value, dict):
+        if "__npy__" in value:
+            name = Path(value["__npy__"]).name
+            try:
+                array = np.load(out / name, allow_pickle=False)
+            except (OSError, ValueError) as error:
+                return Opaque("unreadable array", str(error))
+            return array if type(array) is np.ndarray else Opaque("array", "")  # pylint: disable=unidiomatic-typecheck
+        if "__opaque__" in value:
+            return Opaque(str(value["__opaque__"]), str(value.get("repr", "")))
+        if "__dict__" in value:
+            return {k: _decode(v, out) for k, v in value["__dict__"].items()}
+        return Opaque("dict", "")
+    if isinstance(value, list):
+        return [_decode(v, out) for v in value]
+    return value
+
+
+def _become_subreaper() -> None:
+    """Adopt the orphans of our children (Linux), so that kill_strays can find daemons."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def kill_strays() -> int:
+    """Kill every process left over from the children (daemons that left their group)."""
+    me, killed = os.getpid(), 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me and int(entry.name) not in _ACTIVE:
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+                os.waitpid(int(entry.name), 0)
+                killed += 1
+            except (ProcessLookupError, ChildProcessError, PermissionError):
+                pass
+    return killed
+
+
+_ACTIVE: set[int] = set()
+_become_subreaper()
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_child(staging: Path, checks: list[str], seed: int, timeout: float,
+              memory_mb: int = 1024) -> ChildResult:
+    """Probe `checks` on the staged submission in a sandboxed child."""
+    uid, gid = _sandbox_ids()
+    work = Path(tempfile.mkdtemp(prefix="w2v-child-"))
+    try:
+        shutil.copytree(staging, work / "staging")
+        shutil.copy2(HARNESS, work / "harness.py")
+        (work / "out").mkdir()
+        (work / "request.json").write_text(json.dumps({"checks": checks, "seed": seed}))
+        if uid is not None:
+            for path in [work, *work.rglob("*")]:
+                os.chown(path, uid, gid)
+        start = time.monotonic()
+        with open(work / "stdout.txt", "wb") as log:
+            child = subprocess.Popen(  # pylint: disable=subprocess-popen-preexec-fn,consider-using-with
+                [sys.executable, "-I", str(work / "harness.py"), str(work)], cwd=work,
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=ENV,
+                preexec_fn=_limits(memory_mb, int(timeout) + 1, uid, gid), close_fds=True)
+            _ACTIVE.add(child.pid)
+            status = "ok"
+            deadline = start + timeout
+            while True:
+                pid, wait_status, usage = os.wait4(child.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.monotonic() > deadline:
+                    _kill_group(child.pid)
+                    _, wait_status, usage = os.wait4(child.pid, 0)
+                    status = "timeout"
+                    break
+                time.sleep(0.01)
+            child.returncode = os.waitstatus_to_exitcode(wait_status)
+            _ACTIVE.discard(child.pid)
+            _kill_group(child.pid)  # grandchildren in its group die with the child
+        wall = time.monotonic() - start
+        code = child.returncode
+        if status == "ok" and code != 0:
+            status = {-signal.SIGXFSZ: "output-limit", -signal.SIGXCPU: "timeout",
+                      -signal.SIGKILL: "timeout"}.get(code, "crashed")
+        tail = (work / "stdout.txt").read_bytes()[-2000:].decode("utf-8", errors="replace")
+        if status == "crashed" and "MemoryError" in tail:
+            status = "memory"
+        records = []
+        for number in range(len(checks)):
+            path = work / "out" / ("%d.json" % number)
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                record = {"status": "missing"}
+            if not isinstance(record, dict):
+                record = {"status": "missing"}
+            record["outputs"] = _decode({"__dict__": record.get("outputs", {})}, work / "out") \
+                if isinstance(record.get("outputs"), dict) else {}
+            records.append(record)
+        return ChildResult(status, code, records, tail, usage.ru_utime + usage.ru_stime, wall)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

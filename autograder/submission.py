@@ -1,0 +1,154 @@
+"""Turn what a student uploaded into a staging folder the sandbox can run.
+
+Accepts a folder, a zip (files may sit in nested folders), loose .py files or a
+Jupyter notebook. The staging folder holds the student's word2vec.py and
+sgd.py (when found) next to the grader's own copy of the given `utils/`, so a
+student's modified utilities never run.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REQUIRED = ("word2vec.py", "sgd.py")
+UTILS = Path(__file__).resolve().parents[1] / "solutions" / "utils"
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass
+class StagedSubmission:
+    """The staging folder and what was (not) found, in words for the student."""
+
+    folder: Path
+    present: dict[str, bool] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)  # file -> why it cannot run
+    notes: list[str] = field(default_factory=list)
+    extra_files: list[str] = field(default_factory=list)
+
+    def usable(self, filename: str) -> bool:
+        """True when the file is there and parses."""
+        return self.present.get(filename, False) and filename not in self.problems
+
+
+def _candidates(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file()
+                  and "__MACOSX" not in p.parts and not p.name.startswith("._"))
+
+
+def _extract_zip(archive: Path, dest: Path) -> None:
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            for info in zipped.infolist():
+                target = (dest / info.filename).resolve()
+                if not str(target).startswith(str(dest.resolve())):
+                    raise ValueError("the zip contains an unsafe path: %r" % info.filename)
+                if info.file_size > 50 * MAX_FILE_BYTES:
+                    raise ValueError("the zip holds a file too large to be code: %r"
+                                     % info.filename)
+            zipped.extractall(dest)
+    except zipfile.BadZipFile as error:
+        raise ValueError("%s is not a valid zip file (%s): zip your files again" % (
+            archive.name, error)) from None
+
+
+def notebook_to_source(path: Path) -> str:
+    """The defining code of a notebook: imports, functions, classes, constants.
+
+    Cells that train, plot or print do not run: only top-level statements that
+    define something are kept.
+    """
+    import nbformat  # pylint: disable=import-outside-toplevel
+    notebook = nbformat.read(str(path), as_version=4)
+    kept = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(line for line in cell.source.splitlines()
+                           if not line.lstrip().startswith(("%", "!")))
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)) or (
+                    isinstance(node, (ast.Assign, ast.AnnAssign))
+                    and isinstance(getattr(node, "value", None), ast.Constant)):
+                kept.append(ast.get_source_segment(source, node))
+    return "\n\n".join(kept) + "\n"
+
+
+def _unpack(path: Path, unpacked: Path, staged: StagedSubmission) -> list[Path]:
+    """Copy or extract the upload into unpacked; a notebook becomes word2vec.py."""
+    try:
+        if path.is_dir():
+            shutil.copytree(path, unpacked, dirs_exist_ok=True)
+        elif path.suffix == ".zip":
+            _extract_zip(path, unpacked)
+        elif path.is_file():
+            shutil.copy2(path, unpacked / path.name)
+        else:
+            staged.notes.append("nothing was submitted at %s" % path)
+    except ValueError as error:
+        staged.notes.append(str(error))
+    files = _candidates(unpacked)
+    notebooks = [f for f in files if f.suffix == ".ipynb"]
+    if notebooks and not any(f.name == "word2vec.py" for f in files):
+        try:
+            (unpacked / "word2vec.py").write_text(notebook_to_source(notebooks[0]), "utf-8")
+            staged.notes.append("graded the code cells of %s as word2vec.py" % notebooks[0].name)
+        except Exception as error:  # pylint: disable=broad-except
+            staged.notes.append("could not read the notebook %s: %s" % (notebooks[0].name, error))
+        files = _candidates(unpacked)
+    return files
+
+
+def _syntax_problem(name: str, text: str) -> str | None:
+    """A sentence naming the line of a syntax error, or None when the file compiles."""
+    try:
+        compile(text, name, "exec")
+    except (SyntaxError, ValueError) as error:
+        line = getattr(error, "lineno", None)
+        lines = text.splitlines()
+        shown = lines[line - 1].strip() if line and line <= len(lines) else ""
+        return "%s has a syntax error at line %s: %s%s" % (
+            name, line, getattr(error, "msg", error), (": " + shown) if shown else "")
+    return None
+
+
+def stage_submission(path: Path, dest: Path) -> StagedSubmission:
+    """Copy the submission's word2vec.py and sgd.py, and the trusted utils, into dest."""
+    dest.mkdir(parents=True, exist_ok=True)
+    staged = StagedSubmission(dest, {name: False for name in REQUIRED})
+    unpacked = dest.parent / (dest.name + "-upload")
+    if unpacked.exists():
+        shutil.rmtree(unpacked)
+    unpacked.mkdir()
+    files = _unpack(path, unpacked, staged)
+    for name in REQUIRED:
+        matches = sorted((f for f in files if f.name == name),
+                         key=lambda f: len(f.relative_to(unpacked).parts))
+        if not matches:
+            found = ", ".join(f.relative_to(unpacked).as_posix() for f in files[:8]) or "nothing"
+            staged.problems[name] = "%s is missing from the submission (found: %s)" % (name, found)
+            continue
+        if len(matches) > 1:
+            staged.notes.append("several %s found; graded %s" % (
+                name, matches[0].relative_to(unpacked).as_posix()))
+        staged.present[name] = True
+        if matches[0].stat().st_size > MAX_FILE_BYTES:
+            staged.problems[name] = "%s is larger than %d bytes" % (name, MAX_FILE_BYTES)
+            continue
+        text = matches[0].read_bytes().decode("utf-8", errors="replace")
+        problem = _syntax_problem(name, text)
+        if problem:
+            staged.problems[name] = problem
+        (dest / name).write_text(text, encoding="utf-8")
+    staged.extra_files = [f.name for f in files if f.name not in REQUIRED]
+    shutil.rmtree(unpacked)
+    shutil.copytree(UTILS, dest / "utils", ignore=shutil.ignore_patterns(
+        "__pycache__", "datasets", "*.pyc"))
+    return staged

@@ -1,0 +1,201 @@
+"""The autograder: full marks for the reference, zero for the skeleton, and hostile
+submissions that cannot crash it, hang it, or earn a point they did not."""
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import config, grader, results
+from autograder.submission import stage_submission
+from tests.conftest import ASSIGNMENT, ROOT, SOLUTIONS
+
+SIGMOID = "    x = np.asarray(x, dtype=float)\n    z = np.exp(-np.abs(x))"
+SOFTMAX = "    e = np.exp(x - np.max(x, axis=-1, keepdims=True))\n"
+NAIVE = "    yHat = softmax(outsideVectors @ centerWordVec)"
+SGD_STEP = "        loss, grad = f(x)\n"
+SKIPGRAM = "    centerIdx = word2Ind[currentCenterWord]\n"
+ALL_WORD2VEC = 26.0  # points of the word2vec tests (public + hidden)
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    base = config.load()
+    return dataclasses.replace(base, timeout=4.0)
+
+
+def _submission(tmp_path, edits=(), sgd_edits=(), prefix=""):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    for name, changes in (("word2vec.py", edits), ("sgd.py", sgd_edits)):
+        text = (SOLUTIONS / name).read_text(encoding="utf-8")
+        for old, new in changes:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        if name == "word2vec.py":
+            text = prefix + text
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _grade(path, tmp_path, cfg):
+    staged = stage_submission(path, tmp_path / "staging")
+    tests = grader.grade(staged, cfg)
+    built = results.build(tests, 1.0, staged.notes)
+    results.validate(built)
+    return {t.name: t for t in tests}, built
+
+
+def _score(tests, prefix):
+    return sum(t.score for name, t in tests.items() if name.startswith(prefix))
+
+
+def test_reference_gets_full_marks(tmp_path, cfg):
+    tests, built = _grade(SOLUTIONS, tmp_path, cfg)
+    assert built["score"] == cfg.total == 30
+    assert all(t.status == "passed" for t in tests.values())
+
+
+def test_skeleton_gets_zero_with_clear_messages(tmp_path, cfg):
+    tests, built = _grade(ASSIGNMENT, tmp_path, cfg)
+    assert built["score"] == 0
+    assert all(t.output.startswith("not implemented yet") for t in tests.values())
+
+
+def test_cli_writes_valid_results_and_a_table(tmp_path):
+    target = tmp_path / "out" / "results.json"
+    target.parent.mkdir()
+    target.write_text('{"score": 1000}')  # whatever was there is replaced
+    result = subprocess.run([sys.executable, "-m", "autograder", "grade", str(SOLUTIONS),
+                             "--results", str(target)], cwd=ROOT, capture_output=True, text=True,
+                            check=False, timeout=300)
+    assert result.returncode == 0, result.stderr
+    written = json.loads(target.read_text())
+    results.validate(written)
+    assert written["score"] == 30 and "Total: 30 / 30" in result.stdout
+
+
+@pytest.mark.parametrize("name, kwargs, lost, message", [
+    ("os._exit in a function", {"edits": [(SKIPGRAM, "    import os; os._exit(0)\n" + SKIPGRAM)]},
+     ["skipgram"], "exited (status 0)"),
+    ("sys.exit at import", {"prefix": "import sys\nsys.exit(3)\n"},
+     ["sigmoid", "softmax", "naive", "neg", "skipgram"], "raised SystemExit"),
+    ("KeyboardInterrupt in a function",
+     {"edits": [(NAIVE, "    raise KeyboardInterrupt\n" + NAIVE)]},
+     ["naive"], "raised KeyboardInterrupt"),
+    ("infinite loop", {"edits": [(NAIVE, "    while True:\n        pass\n" + NAIVE)]},
+     ["naive"], "time limit"),
+    ("sleep ignoring SIGALRM", {"sgd_edits": [(SGD_STEP, "        import signal as sig, time as t\n"
+                                               "        sig.signal(sig.SIGALRM, sig.SIG_IGN)\n"
+                                               "        t.sleep(100)\n" + SGD_STEP)]},
+     ["sgd"], "time limit"),
+    ("gigabytes printed", {"edits": [(SKIPGRAM, "    while True:\n        print('x' * 100000)\n"
+                                      + SKIPGRAM)]},
+     ["skipgram"], "output limit"),
+    ("huge allocation", {"edits": [(NAIVE, "    big = np.ones((10**5, 10**5))\n" + NAIVE)]},
+     ["naive"], "MemoryError"),
+    ("ndarray subclass returned", {"edits": [(
+        "    s = (np.where(x >= 0, 1.0, z) / (1.0 + z))[()]\n",
+        "    s = np.asmatrix(np.where(x >= 0, 1.0, z) / (1.0 + z))\n")]},
+     ["sigmoid", "neg"], "has type"),
+    ("object whose == is always True", {"prefix": "class Liar:\n    def __eq__(self, other):\n"
+                                                  "        return True\n    __hash__ = None\n",
+                                        "edits": [("    return s\n\n\ndef softmax",
+                                                   "    return Liar()\n\n\ndef softmax")]},
+     ["sigmoid", "neg"], "has type"),
+    ("NaN returned", {"edits": [("    return loss, gradCenterVec, gradOutsideVecs\n\n\n"
+                                 "def getNegativeSamples",
+                                 "    return float('nan'), gradCenterVec, gradOutsideVecs\n\n\n"
+                                 "def getNegativeSamples")]},
+     ["naive"], "non-finite"),
+    ("patching numpy.allclose and json", {"prefix": "import json, numpy\n"
+                                                    "numpy.allclose = lambda *a, **k: True\n"
+                                                    "json.dump = lambda *a, **k: None\n",
+                                          "edits": [(SIGMOID, "    return 0.0\n" + SIGMOID)]},
+     ["sigmoid", "neg"], "differ"),
+])
+def test_hostile_submission_loses_only_its_own_tests(tmp_path, cfg, name, kwargs, lost, message):
+    start = time.monotonic()
+    tests, built = _grade(_submission(tmp_path, **kwargs), tmp_path, cfg)
+    for test_name, test in tests.items():
+        hit = any(test_name.startswith(prefix) for prefix in lost)
+        assert (test.score < test.max_score) == hit, (name, test_name, test.output)
+        if hit and test_name.startswith(lost[0]):
+            assert message in test.output, (test_name, test.output)
+    assert built["score"] == sum(t.score for t in tests.values())
+    assert time.monotonic() - start < 60
+
+
+def test_daemon_writing_results_later_is_killed(tmp_path, cfg):
+    target = tmp_path / "results.json"
+    daemon = ("import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+              "        time.sleep(3)\n        open(%r, 'w').write('{\"score\": 1000}')\n"
+              "        os._exit(0)\n    os._exit(0)\n" % str(target))
+    _, built = _grade(_submission(tmp_path, prefix=daemon), tmp_path, cfg)
+    results.write(built, target)
+    time.sleep(4)
+    assert json.loads(target.read_text())["score"] == built["score"] == 30
+
+
+def test_zip_with_nested_folders_and_a_notebook(tmp_path, cfg):
+    archive = tmp_path / "upload.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(SOLUTIONS / "word2vec.py", "deep/er/word2vec.py")
+        zipped.write(SOLUTIONS / "sgd.py", "deep/sgd.py")
+    _, built = _grade(archive, tmp_path, cfg)
+    assert built["score"] == 30
+
+    import nbformat
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell((SOLUTIONS / "word2vec.py").read_text()),
+                      nbformat.v4.new_code_cell("run_everything()\nplt.show()")]
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    nbformat.write(notebook, str(folder / "a2.ipynb"))
+    shutil.copy(SOLUTIONS / "sgd.py", folder / "sgd.py")
+    staged = stage_submission(folder, tmp_path / "staging-nb")
+    assert "graded the code cells of a2.ipynb as word2vec.py" in staged.notes
+    tests = grader.grade(staged, cfg)
+    assert sum(t.score for t in tests) == 30
+
+
+def test_missing_file_syntax_error_and_broken_zip(tmp_path, cfg):
+    folder = tmp_path / "partial"
+    folder.mkdir()
+    (folder / "word2vec.py").write_text("def sigmoid(x:\n    pass\n")
+    tests, built = _grade(folder, tmp_path, cfg)
+    assert built["score"] == 0
+    outputs = {t.output.split(" ")[0] + " " + t.output.split(" ")[1] for t in tests.values()}
+    assert any(t.output.startswith("word2vec.py has a syntax error at line 1")
+               for t in tests.values())
+    assert any(t.output.startswith("sgd.py is missing from the submission")
+               for t in tests.values()), outputs
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 not really")
+    staged = stage_submission(broken, tmp_path / "staging-broken")
+    assert any("not a valid zip file" in note for note in staged.notes)
+
+
+def test_config_rejects_typos_and_negative_points(tmp_path):
+    text = (ROOT / "autograder" / "config.ini").read_text()
+    bad = tmp_path / "config.ini"
+    bad.write_text(text.replace("sigmoid = 1.5", "sigmoidd = 1.5", 1))
+    with pytest.raises(config.ConfigError, match="no check is called 'sigmoidd'"):
+        config.load(bad, check_names=["sigmoid"])
+    bad.write_text(text.replace("softmax = 1.5", "softmax = -1", 1))
+    with pytest.raises(config.ConfigError, match="negative points"):
+        config.load(bad)
+
+
+def test_results_validation_catches_bad_rows():
+    with pytest.raises(results.ResultsError, match="outside"):
+        results.validate({"score": 5, "tests": [{"name": "a", "score": 5, "max_score": 1}]})
+    with pytest.raises(results.ResultsError, match="sum"):
+        results.validate({"score": 5, "tests": [{"name": "a", "score": 1, "max_score": 1}]})
+    assert Path(results.__file__).is_file()
