@@ -7,7 +7,7 @@ ITERATIONS ?= 40000
 
 SUBMISSION ?= solutions
 
-.PHONY: all venv test grade assignment check-assignment handout data train bench lint clean
+.PHONY: all venv test grade autograder assignment check-assignment handout data train bench lint clean
 
 all: test
 
@@ -23,14 +23,15 @@ venv: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
-## Score SUBMISSION (a folder with word2vec.py and sgd.py; default: the reference
-## solution) on the public tests, as the handout's check.py does.
+## Grade SUBMISSION (a folder, zip, .py file or notebook; default: the reference
+## solution) exactly as Gradescope will: sandboxed, results in dist/results.json.
 grade: $(STAMP)
-	@test -d "$(SUBMISSION)" || { echo "error: SUBMISSION=$(SUBMISSION) is not a folder"; exit 2; }
-	@test -f "$(SUBMISSION)/word2vec.py" -a -f "$(SUBMISSION)/sgd.py" || { echo "error: $(SUBMISSION) must hold word2vec.py and sgd.py"; exit 2; }
-	@tmp=$$(mktemp -d) && cp -r solutions/utils solutions/check.py "$$tmp" && rm -rf "$$tmp/utils/datasets" \
-	  && cp "$(SUBMISSION)/word2vec.py" "$(SUBMISSION)/sgd.py" "$$tmp" \
-	  && (cd "$$tmp" && $(PY) check.py); status=$$?; rm -rf "$$tmp"; exit $$status
+	mkdir -p dist
+	$(PY) -m autograder grade "$(SUBMISSION)" --results dist/results.json
+
+## Build dist/autograder.zip for Gradescope (validates autograder/config.ini).
+autograder: $(STAMP)
+	$(PY) -m autograder.package
 
 ## Regenerate the student skeleton assignment/ from solutions/.
 assignment: $(STAMP)

@@ -48,9 +48,12 @@ def _result(value, names):
 
 # ---------------------------------------------------------------- inputs
 
-def publicInputs():
-    """The fixed inputs of the public checks (the same on every machine)."""
-    rng = np.random.default_rng(PUBLIC_SEED)
+def publicInputs(seed=PUBLIC_SEED):
+    """The inputs of the checks: with the public seed, those of the public tests.
+
+    The autograder's hidden tests use the same checks with another seed.
+    """
+    rng = np.random.default_rng(seed)
     inputs = {
         "sigmoid": {"x": np.concatenate([[-3.0, -1.0, 0.0, 0.5, 2.0, 7.0],
                                          rng.standard_normal(10) * 4])},
@@ -336,9 +339,9 @@ CHECKS = [
 ]
 
 
-def computeExpected(word2vec, sgd):
-    """The expected outputs of the public checks, from a (reference) implementation."""
-    inputs = publicInputs()
+def computeExpected(word2vec, sgd, inputs=None):
+    """The expected outputs of the checks, from a (reference) implementation."""
+    inputs = publicInputs() if inputs is None else inputs
     expected = {}
     sig = probeSigmoid(word2vec, inputs)
     expected.update(sigmoid=sig["values"], sigmoid_scalar=sig["scalar"], sigmoid_large=sig["large"])
