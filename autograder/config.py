@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG = Path(__file__).resolve().with_name("config.ini")
+TIMED = ("naiveSoftmaxLossAndGradient", "negSamplingLossAndGradient")
 
 
 class ConfigError(Exception):
@@ -14,11 +15,13 @@ class ConfigError(Exception):
 
 
 @dataclass
-class Config:
+class Config:  # pylint: disable=too-many-instance-attributes
     """Points per check and visibility, limits, the hidden seed."""
 
     public: dict[str, float]
     hidden: dict[str, float]
+    timing: dict[str, float]
+    timing_timeout: float
     timeout: float
     memory_mb: int
     parallel: int
@@ -27,7 +30,7 @@ class Config:
     @property
     def total(self) -> float:
         """Total points of the coding part."""
-        return sum(self.public.values()) + sum(self.hidden.values())
+        return sum(self.public.values()) + sum(self.hidden.values()) + sum(self.timing.values())
 
 
 def load(path: Path = CONFIG, check_names: list[str] | None = None) -> Config:
@@ -55,8 +58,17 @@ def load(path: Path = CONFIG, check_names: list[str] | None = None) -> Config:
             if points[section][name] < 0:
                 raise ConfigError("%s [%s] %s: negative points (%s)" % (
                     path.name, section, name, value))
+    timing = {}
+    for name in TIMED:
+        try:
+            timing[name] = parser.getfloat("timing", name)
+        except (configparser.Error, ValueError) as error:
+            raise ConfigError("%s [timing]: %s" % (path.name, error)) from None
+        if timing[name] < 0:
+            raise ConfigError("%s [timing] %s: negative points" % (path.name, name))
     try:
-        return Config(points["public"], points["hidden"],
+        return Config(points["public"], points["hidden"], timing,
+                      parser.getfloat("timing", "timeout"),
                       parser.getfloat("limits", "timeout"), parser.getint("limits", "memory_mb"),
                       parser.getint("limits", "parallel"),
                       parser.getint("hidden_inputs", "seed"))

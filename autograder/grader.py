@@ -9,14 +9,16 @@ only.
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import config as config_module
+from autograder import timing
 from autograder.sandbox import ChildResult, kill_strays, run_child
-from autograder.submission import StagedSubmission
+from autograder.submission import StagedSubmission, stage_submission
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 
@@ -123,13 +125,34 @@ def grade(staged: StagedSubmission, cfg=None) -> list[TestResult]:
 
     with ThreadPoolExecutor(max_workers=max(1, cfg.parallel)) as pool:
         results = list(pool.map(run, plans))
+    results += _timing_tests(staged, cfg)
     kill_strays()  # before anything is written: no daemon outlives grading
     return results
 
 
+def _timing_tests(staged: StagedSubmission, cfg) -> list[TestResult]:
+    """The cost tests: the student's losses timed against the reference's, same run."""
+    rows = [TestResult("timing: %s" % name, "3.%d" % number, points, tags=["word2vec", "timing"])
+            for number, (name, points) in enumerate(cfg.timing.items(), 1)]
+    if not staged.usable("word2vec.py"):
+        for row in rows:
+            row.output = staged.problems.get("word2vec.py", "word2vec.py is missing")
+        return rows
+    with tempfile.TemporaryDirectory(prefix="w2v-reference-") as tmp:
+        reference_staging = stage_submission(SOLUTIONS, Path(tmp) / "staging").folder
+        reference_times = timing.measure(reference_staging, cfg.timing_timeout, cfg.memory_mb,
+                                         cfg.parallel)
+    verdicts = timing.judge(timing.measure(staged.folder, cfg.timing_timeout, cfg.memory_mb,
+                                           cfg.parallel), reference_times)
+    for row, name in zip(rows, cfg.timing):
+        passed, output = verdicts[name]
+        row.score = row.max_score if passed else 0.0
+        row.output = output
+    return rows
+
+
 def grade_path(path: Path, work: Path) -> tuple[list[TestResult], StagedSubmission, float]:
     """Stage a submission found at path, grade it; return results and timing."""
-    from autograder.submission import stage_submission  # pylint: disable=import-outside-toplevel
     start = time.monotonic()
     staged = stage_submission(path, work / "staging")
     results = grade(staged)

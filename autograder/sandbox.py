@@ -160,15 +160,23 @@ def _kill_group(pgid: int) -> None:
 
 
 def run_child(staging: Path, checks: list[str], seed: int, timeout: float,
-              memory_mb: int = 1024) -> ChildResult:
-    """Probe `checks` on the staged submission in a sandboxed child."""
+              memory_mb: int = 1024, timing: dict | None = None) -> ChildResult:
+    """Probe `checks` on the staged submission in a sandboxed child.
+
+    With `timing`, the child instead calls one loss function repeatedly (see
+    harness.run_timing); its cpu_seconds measure that run.
+    """
     uid, gid = _sandbox_ids()
     work = Path(tempfile.mkdtemp(prefix="w2v-child-"))
     try:
         shutil.copytree(staging, work / "staging")
         shutil.copy2(HARNESS, work / "harness.py")
         (work / "out").mkdir()
-        (work / "request.json").write_text(json.dumps({"checks": checks, "seed": seed}))
+        request = {"checks": checks, "seed": seed}
+        if timing is not None:
+            request["timing"] = timing
+            checks = ["timing"]
+        (work / "request.json").write_text(json.dumps(request))
         if uid is not None:
             for path in [work, *work.rglob("*")]:
                 os.chown(path, uid, gid)

@@ -26,8 +26,8 @@ ALL_WORD2VEC = 26.0  # points of the word2vec tests (public + hidden)
 
 @pytest.fixture(scope="module")
 def cfg():
-    base = config.load()
-    return dataclasses.replace(base, timeout=4.0)
+    """Short limits, and no timing tests: tests/test_timing.py covers those."""
+    return dataclasses.replace(config.load(), timeout=4.0, timing={})
 
 
 def _submission(tmp_path, edits=(), sgd_edits=(), prefix=""):
@@ -58,7 +58,7 @@ def _score(tests, prefix):
 
 def test_reference_gets_full_marks(tmp_path, cfg):
     tests, built = _grade(SOLUTIONS, tmp_path, cfg)
-    assert built["score"] == cfg.total == 30
+    assert built["score"] == cfg.total == 30  # timing tests are off in this file
     assert all(t.status == "passed" for t in tests.values())
 
 
@@ -78,7 +78,8 @@ def test_cli_writes_valid_results_and_a_table(tmp_path):
     assert result.returncode == 0, result.stderr
     written = json.loads(target.read_text())
     results.validate(written)
-    assert written["score"] == 30 and "Total: 30 / 30" in result.stdout
+    total = config.load().total
+    assert written["score"] == total == 34 and "Total: 34 / 34" in result.stdout
 
 
 @pytest.mark.parametrize("name, kwargs, lost, message", [

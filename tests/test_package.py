@@ -16,7 +16,7 @@ from tests.conftest import ASSIGNMENT, SOLUTIONS
 @pytest.fixture(scope="module")
 def built_zip(tmp_path_factory):
     target, total = package.build(tmp_path_factory.mktemp("dist") / "autograder.zip")
-    assert total == 30
+    assert total == 34
     return target
 
 
@@ -48,14 +48,14 @@ def test_zip_layout(built_zip):
     assert "numpy==" in requirements
 
 
-@pytest.mark.parametrize("submission, score", [(SOLUTIONS, 30), (ASSIGNMENT, 0)])
+@pytest.mark.parametrize("submission, score", [(SOLUTIONS, 34), (ASSIGNMENT, 0)])
 def test_run_autograder_end_to_end(tmp_path, built_zip, submission, score):
     root = _gradescope_root(tmp_path, built_zip, submission)
     result = _run(root)
     assert result.returncode == 0, result.stderr
     written = json.loads((root / "results" / "results.json").read_text())
     results.validate(written)
-    assert written["score"] == score and len(written["tests"]) == 16
+    assert written["score"] == score and len(written["tests"]) == 18
 
 
 def test_a_broken_grader_still_writes_a_valid_results_file(tmp_path, built_zip):

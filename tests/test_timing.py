@@ -1,0 +1,60 @@
+"""Timing tests: a Python loop over the vocabulary, or O(|V|) negative sampling, fails
+exactly the matching cost test; correct solutions pass; figures are shown."""
+
+import dataclasses
+
+import pytest
+
+from autograder import config, grader
+from autograder.submission import stage_submission
+from tests.conftest import ASSIGNMENT, SOLUTIONS
+
+LOOP_NAIVE = ("    yHat = softmax(outsideVectors @ centerWordVec)",
+              "    yHat = softmax(np.array([outsideVectors[w] @ centerWordVec\n"
+              "                             for w in range(len(outsideVectors))]))")
+DENSE_NEGSAMP = ("    z = u @ centerWordVec\n",
+                 "    allScores = sigmoid(outsideVectors @ centerWordVec)\n"
+                 "    z = u @ centerWordVec\n")
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    return dataclasses.replace(config.load(), timing_timeout=60.0)
+
+
+def _timing(folder, tmp_path, cfg):
+    staged = stage_submission(folder, tmp_path / "staging")
+    return {t.name: t for t in grader.grade(staged, cfg) if t.name.startswith("timing")}
+
+
+def _variant(tmp_path, old, new):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    text = (SOLUTIONS / "word2vec.py").read_text()
+    assert text.count(old) == 1
+    (folder / "word2vec.py").write_text(text.replace(old, new))
+    (folder / "sgd.py").write_text((SOLUTIONS / "sgd.py").read_text())
+    return folder
+
+
+def test_reference_passes_and_sees_its_figures(tmp_path, cfg):
+    tests = _timing(SOLUTIONS, tmp_path, cfg)
+    assert [t.status for t in tests.values()] == ["passed", "passed"]
+    naive = tests["timing: naiveSoftmaxLossAndGradient"].output
+    assert "yours (us/call)" in naive and "cost grows like |V|^" in naive
+
+
+@pytest.mark.parametrize("edit, failing, hint", [
+    (LOOP_NAIVE, "timing: naiveSoftmaxLossAndGradient", "a Python loop over the vocabulary"),
+    (DENSE_NEGSAMP, "timing: negSamplingLossAndGradient", "Touch only the K + 1 rows"),
+])
+def test_slow_solution_fails_only_its_timing_test(tmp_path, cfg, edit, failing, hint):
+    tests = _timing(_variant(tmp_path, *edit), tmp_path, cfg)
+    for name, test in tests.items():
+        assert (test.status == "failed") == (name == failing), (name, test.output)
+    assert hint in tests[failing].output
+
+
+def test_skeleton_timing_says_not_implemented(tmp_path, cfg):
+    tests = _timing(ASSIGNMENT, tmp_path, cfg)
+    assert all(t.score == 0 and "raised NotImplementedError" in t.output for t in tests.values())
