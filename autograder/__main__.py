@@ -32,9 +32,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     notes = staged.notes + ["%s: %s" % (name, problem) for name, problem in
                             sorted(staged.problems.items())]
-    if not any(name == "word_vectors.png" for name in staged.extra_files):
-        notes.append("word_vectors.png is not in the submission (not graded; run run.py "
-                     "and include it)")
     results = results_module.build(tests, seconds, notes)
     results_module.write(results, args.results)
     print(results_module.table(results))

@@ -22,6 +22,8 @@ class Config:  # pylint: disable=too-many-instance-attributes
     hidden: dict[str, float]
     timing: dict[str, float]
     timing_timeout: float
+    pylint_points: float
+    pylint_report: bool
     timeout: float
     memory_mb: int
     parallel: int
@@ -30,7 +32,8 @@ class Config:  # pylint: disable=too-many-instance-attributes
     @property
     def total(self) -> float:
         """Total points of the coding part."""
-        return sum(self.public.values()) + sum(self.hidden.values()) + sum(self.timing.values())
+        return (sum(self.public.values()) + sum(self.hidden.values())
+                + sum(self.timing.values()) + self.pylint_points)
 
 
 def load(path: Path = CONFIG, check_names: list[str] | None = None) -> Config:
@@ -67,8 +70,12 @@ def load(path: Path = CONFIG, check_names: list[str] | None = None) -> Config:
         if timing[name] < 0:
             raise ConfigError("%s [timing] %s: negative points" % (path.name, name))
     try:
+        pylint_points = parser.getfloat("style", "pylint")
+        if pylint_points < 0:
+            raise ConfigError("%s [style] pylint: negative points" % path.name)
         return Config(points["public"], points["hidden"], timing,
-                      parser.getfloat("timing", "timeout"),
+                      parser.getfloat("timing", "timeout"), pylint_points,
+                      parser.getboolean("style", "report"),
                       parser.getfloat("limits", "timeout"), parser.getint("limits", "memory_mb"),
                       parser.getint("limits", "parallel"),
                       parser.getint("hidden_inputs", "seed"))

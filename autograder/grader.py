@@ -8,6 +8,7 @@ only.
 
 from __future__ import annotations
 
+import functools
 import sys
 import tempfile
 import time
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import config as config_module
-from autograder import timing
+from autograder import style, timing
 from autograder.sandbox import ChildResult, kill_strays, run_child
 from autograder.submission import StagedSubmission, stage_submission
 
@@ -34,8 +35,15 @@ def reference():
     return checks, word2vec, sgd
 
 
+@functools.lru_cache(maxsize=4)
+def _expected(seed: int) -> dict:
+    """The reference's outputs on the inputs of a seed (computed once per process)."""
+    checks, word2vec, sgd = reference()
+    return checks.computeExpected(word2vec, sgd, checks.publicInputs(seed))
+
+
 @dataclass
-class TestResult:
+class TestResult:  # pylint: disable=too-many-instance-attributes
     """One row of results.json."""
 
     name: str
@@ -45,10 +53,13 @@ class TestResult:
     output: str = ""
     visibility: str = "visible"
     tags: list[str] = field(default_factory=list)
+    passed: bool | None = None  # set for informational tests, where points say nothing
 
     @property
     def status(self) -> str:
         """passed or failed, as Gradescope shows it."""
+        if self.passed is not None:
+            return "passed" if self.passed else "failed"
         return "passed" if self.score >= self.max_score else "failed"
 
 
@@ -96,13 +107,13 @@ def _judge(check, record: dict, child: ChildResult, expected: dict, cfg) -> tupl
 
 def grade(staged: StagedSubmission, cfg=None) -> list[TestResult]:
     """Run every configured test on the staged submission."""
-    checks, word2vec, sgd = reference()
+    checks, _, _ = reference()
     cfg = cfg or config_module.load(check_names=[c.name for c in checks.CHECKS])
     by_name = {c.name: c for c in checks.CHECKS}
     plans = []
     for visibility, seed, points in (("visible", checks.PUBLIC_SEED, cfg.public),
                                      ("after_published", cfg.hidden_seed, cfg.hidden)):
-        expected = checks.computeExpected(word2vec, sgd, checks.publicInputs(seed))
+        expected = _expected(seed)
         for name, max_score in points.items():
             plans.append((by_name[name], visibility, seed, max_score, expected))
 
@@ -126,8 +137,25 @@ def grade(staged: StagedSubmission, cfg=None) -> list[TestResult]:
     with ThreadPoolExecutor(max_workers=max(1, cfg.parallel)) as pool:
         results = list(pool.map(run, plans))
     results += _timing_tests(staged, cfg)
+    results += _informational_tests(staged, cfg)
     kill_strays()  # before anything is written: no daemon outlives grading
     return results
+
+
+def _informational_tests(staged: StagedSubmission, cfg) -> list[TestResult]:
+    """pylint (points as configured, 0 by default) and the plot's presence (0 points)."""
+    score, report = style.pylint_report(staged) if cfg.pylint_report or cfg.pylint_points \
+        else (None, "pylint report turned off in config.ini")
+    lint = TestResult("style: pylint report (informational)", "4.1", cfg.pylint_points,
+                      output=report, tags=["style"])
+    lint.score = round(cfg.pylint_points * max(score or 0.0, 0.0) / 10, 4)
+    lint.passed = score is not None and score >= 8 if cfg.pylint_report else None
+    plot = TestResult("word_vectors.png is in the submission (informational)", "4.2", 0.0,
+                      tags=["plot"])
+    plot.passed = "word_vectors.png" in staged.extra_files
+    plot.output = "found" if plot.passed else (
+        "word_vectors.png is not in the submission: run run.py and include the plot")
+    return [lint, plot]
 
 
 def _timing_tests(staged: StagedSubmission, cfg) -> list[TestResult]:

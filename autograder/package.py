@@ -16,7 +16,7 @@ from autograder.grader import reference
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
-RUNTIME = ("numpy", "nbformat")
+RUNTIME = ("numpy", "nbformat", "pylint")
 SKIP_DIRS = {"__pycache__", "written", "datasets", "saved", "tests"}
 
 

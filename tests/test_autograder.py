@@ -27,7 +27,7 @@ ALL_WORD2VEC = 26.0  # points of the word2vec tests (public + hidden)
 @pytest.fixture(scope="module")
 def cfg():
     """Short limits, and no timing tests: tests/test_timing.py covers those."""
-    return dataclasses.replace(config.load(), timeout=4.0, timing={})
+    return dataclasses.replace(config.load(), timeout=4.0, timing={}, pylint_report=False)
 
 
 def _submission(tmp_path, edits=(), sgd_edits=(), prefix=""):
@@ -59,13 +59,29 @@ def _score(tests, prefix):
 def test_reference_gets_full_marks(tmp_path, cfg):
     tests, built = _grade(SOLUTIONS, tmp_path, cfg)
     assert built["score"] == cfg.total == 30  # timing tests are off in this file
-    assert all(t.status == "passed" for t in tests.values())
+    assert all(t.status == "passed" for t in tests.values() if "plot" not in t.tags)
+    assert tests["word_vectors.png is in the submission (informational)"].status == "failed"
+    assert tests["style: pylint report (informational)"].output == (
+        "pylint report turned off in config.ini")
 
 
 def test_skeleton_gets_zero_with_clear_messages(tmp_path, cfg):
     tests, built = _grade(ASSIGNMENT, tmp_path, cfg)
     assert built["score"] == 0
-    assert all(t.output.startswith("not implemented yet") for t in tests.values())
+    graded = [t for t in tests.values() if not {"style", "plot"} & set(t.tags)]
+    assert len(graded) == 16
+    assert all(t.output.startswith("not implemented yet") for t in graded)
+
+
+def test_pylint_report_reads_the_students_files(tmp_path, cfg):
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "word2vec.py").write_text("import os\ndef sigmoid(x):\n    return x\n")
+    (folder / "sgd.py").write_text((SOLUTIONS / "sgd.py").read_text())
+    tests = grader.grade(stage_submission(folder, tmp_path / "staging"),
+                         dataclasses.replace(cfg, pylint_report=True))
+    report = next(t for t in tests if "pylint" in t.name).output
+    assert report.startswith("pylint: ") and "word2vec.py:1: W0611 Unused import os" in report
 
 
 def test_cli_writes_valid_results_and_a_table(tmp_path):
@@ -149,8 +165,10 @@ def test_zip_with_nested_folders_and_a_notebook(tmp_path, cfg):
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.write(SOLUTIONS / "word2vec.py", "deep/er/word2vec.py")
         zipped.write(SOLUTIONS / "sgd.py", "deep/sgd.py")
-    _, built = _grade(archive, tmp_path, cfg)
+        zipped.writestr("deep/word_vectors.png", b"\x89PNG\r\n\x1a\n")
+    tests, built = _grade(archive, tmp_path, cfg)
     assert built["score"] == 30
+    assert tests["word_vectors.png is in the submission (informational)"].status == "passed"
 
     import nbformat
     notebook = nbformat.v4.new_notebook()

@@ -42,6 +42,7 @@ def test_zip_layout(built_zip):
     with zipfile.ZipFile(built_zip) as archive:
         names = set(archive.namelist())
         requirements = archive.read("requirements-autograder.txt").decode()
+    assert "pylint==" in requirements
     assert {"setup.sh", "run_autograder", "autograder/harness.py", "solutions/word2vec.py",
             "solutions/utils/checks.py"} <= names
     assert not [n for n in names if "/written/" in n or "__pycache__" in n]
@@ -55,7 +56,7 @@ def test_run_autograder_end_to_end(tmp_path, built_zip, submission, score):
     assert result.returncode == 0, result.stderr
     written = json.loads((root / "results" / "results.json").read_text())
     results.validate(written)
-    assert written["score"] == score and len(written["tests"]) == 18
+    assert written["score"] == score and len(written["tests"]) == 20
 
 
 def test_a_broken_grader_still_writes_a_valid_results_file(tmp_path, built_zip):

@@ -1,0 +1,50 @@
+"""Every mistake loses points only on the tests about it; other correct solutions get
+full marks. Graded through the sandboxed autograder (timing: tests/test_timing.py)."""
+
+import dataclasses
+
+import pytest
+
+from autograder import config, grader
+from autograder.submission import stage_submission
+from tests.conftest import SOLUTIONS
+from tests.variants import BUGGY, CORRECT, edited
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    return dataclasses.replace(config.load(), timeout=10.0, timing={}, pylint_report=False)
+
+
+def _grade(tmp_path, cfg, word2vec_text, sgd_text):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "word2vec.py").write_text(word2vec_text)
+    (folder / "sgd.py").write_text(sgd_text)
+    return grader.grade(stage_submission(folder, tmp_path / "staging"), cfg)
+
+
+def test_at_least_ten_mistakes_and_three_correct_variants():
+    assert len(BUGGY) >= 10 and len(CORRECT) >= 3
+
+
+@pytest.mark.parametrize("name", sorted(BUGGY))
+def test_mistake_loses_only_its_own_tests(tmp_path, cfg, name):
+    filename, edits, lost, feedback = BUGGY[name]
+    texts = {f: (SOLUTIONS / f).read_text() for f in ("word2vec.py", "sgd.py")}
+    texts[filename] = edited(edits, filename)
+    tests = _grade(tmp_path, cfg, texts["word2vec.py"], texts["sgd.py"])
+    failed = [t for t in tests if t.score < t.max_score]
+    assert failed, name
+    for test in tests:
+        about = any(test.name.startswith(prefix) for prefix in lost)
+        assert (test.score < test.max_score) <= about, (name, test.name, test.output)
+    visible = [t for t in failed if t.visibility == "visible"]
+    assert visible and any(feedback in t.output for t in visible), [t.output for t in visible]
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_differently_written_correct_solution_gets_full_marks(tmp_path, cfg, name):
+    tests = _grade(tmp_path, cfg, CORRECT[name], (SOLUTIONS / "sgd.py").read_text())
+    assert [t.output for t in tests if t.score < t.max_score] == []
+    assert sum(t.score for t in tests) == cfg.total

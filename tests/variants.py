@@ -1,0 +1,102 @@
+"""Submissions built from the reference by one explicit edit each.
+
+BUGGY: one mistake each, with the tests it must lose (name prefixes) and the
+hint the feedback must give. CORRECT: differently written right answers.
+"""
+
+import re
+
+from tests.conftest import SOLUTIONS
+
+
+def edited(edits, filename="word2vec.py"):
+    """The reference file with (old, new) substitutions, each matching exactly once."""
+    text = (SOLUTIONS / filename).read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def with_region(function, body, filename="word2vec.py"):
+    """The reference file with the solution region of `function` replaced by body."""
+    text = (SOLUTIONS / filename).read_text(encoding="utf-8")
+    pattern = re.compile(r"(def %s\(.*?### BEGIN SOLUTION\n).*?(\s*### END SOLUTION)" % function,
+                         re.S)
+    assert len(pattern.findall(text)) == 1
+    return pattern.sub(lambda m: m.group(1) + body.rstrip("\n") + m.group(2), text, count=1)
+
+
+NAIVE = "naiveSoftmaxLossAndGradient"
+NEG = "negSamplingLossAndGradient"
+
+# name: (file, edits, lost test prefixes, text the feedback must contain)
+BUGGY = {
+    "sign flipped": ("word2vec.py", [("gradOutsideVecs = np.outer(delta, centerWordVec)",
+                                      "gradOutsideVecs = -np.outer(delta, centerWordVec)")],
+                     [NAIVE], "opposite sign"),
+    "transposed gradient": ("word2vec.py", [("gradOutsideVecs = np.outer(delta, centerWordVec)",
+                                             "gradOutsideVecs = np.outer(centerWordVec, delta)")],
+                            [NAIVE], "the shape is transposed"),
+    "duplicate sample counted once": (
+        "word2vec.py", [("np.add.at(gradOutsideVecs, rows, coef[:, None] * centerWordVec)",
+                         "gradOutsideVecs[rows] += coef[:, None] * centerWordVec")],
+        [NEG + " (repeated"], "drawn twice must count twice"),
+    "window averaged": ("word2vec.py", [("        loss += pairLoss\n",
+                                         "        loss += pairLoss / len(outsideWords)\n")],
+                        ["skipgram"], "not averaged"),
+    "y not subtracted": ("word2vec.py", [("    delta[outsideWordIdx] -= 1.0", "    pass")],
+                         [NAIVE], "entries differ"),
+    "unstable sigmoid": ("word2vec.py", [(
+        "    s = (np.where(x >= 0, 1.0, z) / (1.0 + z))[()]\n",
+        "    s = 1.0 / (1.0 + np.exp(-x))\n")], ["sigmoid"], "overflow"),
+    "softmax modifies its input": ("word2vec.py", [(
+        "    x = np.asarray(x, dtype=float)\n    e = np.exp(x - np.max(x, axis=-1, keepdims=True))",
+        "    x -= np.max(x, axis=-1, keepdims=True)\n    e = np.exp(x)")],
+        ["softmax"], "modified its input"),
+    "unstable softmax": ("word2vec.py", [("e = np.exp(x - np.max(x, axis=-1, keepdims=True))",
+                                          "e = np.exp(x)")], ["softmax"], "softmax"),
+    "sgd uphill": ("sgd.py", [("x -= step * grad", "x += step * grad")], ["sgd"], "entries differ"),
+    "sgd without postprocessing": ("sgd.py", [("        x = postprocessing(x)\n", "")], ["sgd"],
+                                   "called postprocessing 0 times"),
+    "center gradient on every row": ("word2vec.py", [(
+        "        gradCenterVecs[centerIdx] += gradCenter",
+        "        gradCenterVecs += gradCenter")], ["skipgram"], "gradCenterVecs"),
+    "negative samples with the wrong sign": ("word2vec.py", [("    coef[1:] *= -1.0", "    pass")],
+                                             [NEG], "entries differ"),
+}
+
+CORRECT = {
+    "loop over K": with_region(NEG, """
+    uO = outsideVectors[outsideWordIdx]
+    sigO = sigmoid(uO @ centerWordVec)
+    loss = -np.log(sigO)
+    gradCenterVec = (sigO - 1.0) * uO
+    gradOutsideVecs = np.zeros_like(outsideVectors)
+    gradOutsideVecs[outsideWordIdx] += (sigO - 1.0) * centerWordVec
+    for k in negSampleWordIndices:
+        sigK = sigmoid(-(outsideVectors[k] @ centerWordVec))
+        loss -= np.log(sigK)
+        gradCenterVec += (1.0 - sigK) * outsideVectors[k]
+        gradOutsideVecs[k] += (1.0 - sigK) * centerWordVec
+"""),
+    "einsum and logsumexp": with_region(NAIVE, """
+    scores = np.einsum("vd,d->v", outsideVectors, centerWordVec)
+    top = scores.max()
+    logNorm = top + np.log(np.exp(scores - top).sum())
+    loss = logNorm - scores[outsideWordIdx]
+    yHat = np.exp(scores - logNorm)
+    yHat[outsideWordIdx] -= 1.0
+    gradCenterVec = np.einsum("v,vd->d", yHat, outsideVectors)
+    gradOutsideVecs = np.einsum("v,d->vd", yHat, centerWordVec)
+"""),
+    "pair results summed as a list": with_region("skipgram", """
+    c = word2Ind[currentCenterWord]
+    results = [word2vecLossAndGradient(centerWordVectors[c], word2Ind[w], outsideVectors, dataset)
+               for w in outsideWords]
+    if results:
+        loss = float(sum(r[0] for r in results))
+        gradCenterVecs[c] = np.sum([r[1] for r in results], axis=0)
+        gradOutsideVectors = np.sum([r[2] for r in results], axis=0)
+"""),
+}
