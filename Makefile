@@ -1,5 +1,9 @@
 # Every target installs what it needs into .venv (pinned in requirements.txt).
-PYTHON ?= python3
+# The system Python comes first, as on Gradescope: the sandbox's unprivileged
+# user must be able to run the interpreter, and one under /root is unreadable.
+PYTHON ?= $(shell for p in /usr/bin/python3 python3; do \
+	$$p -c 'import sys, venv, ensurepip; assert sys.version_info >= (3, 10)' 2>/dev/null \
+	&& echo $$p && break; done)
 VENV := .venv
 PY := $(abspath $(VENV))/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)

@@ -80,7 +80,8 @@ def _sandbox_ids() -> tuple[int | None, int | None]:
     """The unprivileged user to run as: only when root, and only if it can run Python."""
     with _IDS_LOCK:
         if not _IDS:
-            _IDS.append(_probe_ids())
+            with _SPAWN_LOCK:  # so that kill_strays leaves the probe alone
+                _IDS.append(_probe_ids())
         return _IDS[0]
 
 
@@ -130,6 +131,11 @@ def _become_subreaper() -> None:
 
 def kill_strays() -> int:
     """Kill every process left over from the children (daemons that left their group)."""
+    with _SPAWN_LOCK:  # a child being started is not a stray
+        return _kill_strays()
+
+
+def _kill_strays() -> int:
     me, killed = os.getpid(), 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -149,6 +155,7 @@ def kill_strays() -> int:
 
 
 _ACTIVE: set[int] = set()
+_SPAWN_LOCK = threading.Lock()
 _become_subreaper()
 
 
@@ -157,6 +164,22 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _read_records(out: Path, count: int) -> list[dict]:
+    """The harness's records, one per check; a missing or garbled one says so."""
+    records = []
+    for number in range(count):
+        try:
+            record = json.loads((out / ("%d.json" % number)).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = {"status": "missing"}
+        if not isinstance(record, dict):
+            record = {"status": "missing"}
+        record["outputs"] = _decode({"__dict__": record.get("outputs", {})}, out) \
+            if isinstance(record.get("outputs"), dict) else {}
+        records.append(record)
+    return records
 
 
 def run_child(staging: Path, checks: list[str], seed: int, timeout: float,
@@ -182,11 +205,12 @@ def run_child(staging: Path, checks: list[str], seed: int, timeout: float,
                 os.chown(path, uid, gid)
         start = time.monotonic()
         with open(work / "stdout.txt", "wb") as log:
-            child = subprocess.Popen(  # pylint: disable=subprocess-popen-preexec-fn,consider-using-with
-                [sys.executable, "-I", str(work / "harness.py"), str(work)], cwd=work,
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=ENV,
-                preexec_fn=_limits(memory_mb, int(timeout) + 1, uid, gid), close_fds=True)
-            _ACTIVE.add(child.pid)
+            with _SPAWN_LOCK:
+                child = subprocess.Popen(  # pylint: disable=subprocess-popen-preexec-fn,consider-using-with
+                    [sys.executable, "-I", str(work / "harness.py"), str(work)], cwd=work,
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=ENV,
+                    preexec_fn=_limits(memory_mb, int(timeout) + 1, uid, gid), close_fds=True)
+                _ACTIVE.add(child.pid)
             status = "ok"
             deadline = start + timeout
             while True:
@@ -202,6 +226,7 @@ def run_child(staging: Path, checks: list[str], seed: int, timeout: float,
             child.returncode = os.waitstatus_to_exitcode(wait_status)
             _ACTIVE.discard(child.pid)
             _kill_group(child.pid)  # grandchildren in its group die with the child
+            kill_strays()  # and orphans (reaped, so they stop counting against RLIMIT_NPROC)
         wall = time.monotonic() - start
         code = child.returncode
         if status == "ok" and code != 0:
@@ -210,18 +235,7 @@ def run_child(staging: Path, checks: list[str], seed: int, timeout: float,
         tail = (work / "stdout.txt").read_bytes()[-2000:].decode("utf-8", errors="replace")
         if status == "crashed" and "MemoryError" in tail:
             status = "memory"
-        records = []
-        for number in range(len(checks)):
-            path = work / "out" / ("%d.json" % number)
-            try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                record = {"status": "missing"}
-            if not isinstance(record, dict):
-                record = {"status": "missing"}
-            record["outputs"] = _decode({"__dict__": record.get("outputs", {})}, work / "out") \
-                if isinstance(record.get("outputs"), dict) else {}
-            records.append(record)
+        records = _read_records(work / "out", len(checks))
         return ChildResult(status, code, records, tail, usage.ru_utime + usage.ru_stime, wall)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,78 @@
+"""Isolation that needs the unprivileged user: a fork bomb, reading the reference.
+
+These run where the grader can switch users (root, and an interpreter the
+sandbox user can run: the system Python, as on Gradescope and in CI).
+"""
+
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import config, grader, package, sandbox
+from autograder.submission import stage_submission
+from tests.conftest import SOLUTIONS
+
+pytestmark = pytest.mark.skipif(sandbox._sandbox_ids()[0] is None,
+                                reason="no user switch here: not root, or the sandbox user "
+                                       "cannot run this Python (a Python under /root?)")
+
+
+def _submission(tmp_path, prefix):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "word2vec.py").write_text(prefix + (SOLUTIONS / "word2vec.py").read_text())
+    shutil.copy(SOLUTIONS / "sgd.py", folder / "sgd.py")
+    return folder
+
+
+def _nobody_processes():
+    uid = sandbox._sandbox_ids()[0]
+    return [p for p in Path("/proc").iterdir() if p.name.isdigit() and p.stat().st_uid == uid]
+
+
+def test_children_run_as_the_unprivileged_user(tmp_path):
+    folder = _submission(tmp_path, "import os\nif os.getuid() == 0:\n    raise SystemExit('root')\n")
+    staged = stage_submission(folder, tmp_path / "staging")
+    child = sandbox.run_child(staged.folder, ["sigmoid"], 224, 20)
+    assert child.status == "ok" and child.records[0]["status"] == "ok", child.records
+
+
+def test_fork_bomb_is_contained(tmp_path):
+    bomb = ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n"
+            "        pass\n")
+    cfg = dataclasses.replace(config.load(), timeout=3.0, timing={}, pylint_report=False,
+                              public={"sigmoid": 1.0, "sgd": 1.0}, hidden={})
+    tests = grader.grade(stage_submission(_submission(tmp_path, bomb), tmp_path / "staging"), cfg)
+    scores = {t.name: t.score for t in tests if t.max_score}
+    assert scores == {"sigmoid": 0.0, "sgd": 1.0}
+    assert not _nobody_processes()
+
+
+def test_reference_and_tests_are_unreadable_through_the_zip(tmp_path):
+    root = Path(tempfile.mkdtemp(dir="/tmp", prefix="gradescope-root-"))
+    try:
+        os.chmod(root, 0o755)
+        built, _ = package.build(tmp_path / "autograder.zip")
+        with zipfile.ZipFile(built) as archive:
+            archive.extractall(root / "source")
+        os.chmod(root / "source", 0o755)
+        spy = ("try:\n    open(%r).read()\n    raise SystemExit('read the reference')\n"
+               "except PermissionError:\n    pass\n" % str(root / "source" / "solutions" /
+                                                        "word2vec.py"))
+        shutil.copytree(_submission(tmp_path, spy), root / "submission")
+        (root / "results").mkdir()
+        env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
+        run = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env,
+                             check=True, capture_output=True, text=True, timeout=600)
+        written = json.loads((root / "results" / "results.json").read_text())
+        assert written["score"] == config.load().total, run.stdout[-3000:] + run.stderr[-3000:]
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
