@@ -131,6 +131,30 @@ def test_cli_writes_valid_results_and_a_table(tmp_path):
                                  "    return float('nan'), gradCenterVec, gradOutsideVecs\n\n\n"
                                  "def getNegativeSamples")]},
      ["naive"], "non-finite"),
+    ("import error", {"prefix": "import no_such_module_here\n"},
+     ["sigmoid", "softmax", "naive", "neg", "skipgram"], "ModuleNotFoundError"),
+    ("reseeding and patching unittest at import",
+     {"prefix": "import random, unittest, numpy\nrandom.seed(0)\nnumpy.random.seed(0)\n"
+                "unittest.TestCase.run = lambda *a, **k: None\n",
+      "edits": [(NAIVE, "    return 1.0, np.zeros(1), np.zeros(1)\n" + NAIVE)]},
+     ["naive"], "has shape"),
+    ("np.seterr(all='raise') at import", {"prefix": "import numpy\nnumpy.seterr(all='raise')\n"
+                                                    "def sigmoid(x):\n    return 0.0\n",
+                                          "edits": [(SIGMOID, "    return np.exp(-x)\n" + SIGMOID)]},
+     ["sigmoid", "neg"], "FloatingPointError"),
+    ("object array returned", {"edits": [(
+        "    gradOutsideVecs = np.outer(delta, centerWordVec)      # (|V|, d)",
+        "    gradOutsideVecs = np.outer(delta, centerWordVec).astype(object)")]},
+     ["naive"], "gradOutsideVecs"),
+    ("broadcastable shape returned", {"edits": [(
+        "    gradCenterVec = delta @ outsideVectors                # U (yHat - y), (d,)",
+        "    gradCenterVec = (delta @ outsideVectors)[None, :]")]},
+     ["naive"], "has shape (1,"),
+    ("answers cached between calls", {"prefix": "_CACHE = {}\n", "edits": [(
+        "    return loss, gradCenterVec, gradOutsideVecs\n\n\ndef getNegativeSamples",
+        "    return _CACHE.setdefault('naive', (loss, gradCenterVec, gradOutsideVecs))\n\n\n"
+        "def getNegativeSamples")]},
+     ["naive"], "differ"),
     ("patching numpy.allclose and json", {"prefix": "import json, numpy\n"
                                                     "numpy.allclose = lambda *a, **k: True\n"
                                                     "json.dump = lambda *a, **k: None\n",
