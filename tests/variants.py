@@ -61,7 +61,7 @@ BUGGY = {
                                    "called postprocessing 0 times"),
     "center gradient on every row": ("word2vec.py", [(
         "        gradCenterVecs[centerIdx] += gradCenter",
-        "        gradCenterVecs += gradCenter")], ["skipgram"], "gradCenterVecs"),
+        "        gradCenterVecs += gradCenter")], ["skipgram"], "the center word's"),
     "negative samples with the wrong sign": ("word2vec.py", [("    coef[1:] *= -1.0", "    pass")],
                                              [NEG], "entries differ"),
 }

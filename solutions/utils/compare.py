@@ -87,6 +87,11 @@ def _hint(got: np.ndarray, expected: np.ndarray, wrong: np.ndarray, rtol: float,
             return ("only rows of words sampled more than once are wrong: a negative sample "
                     "drawn twice must count twice (note that `a[idx] += b` adds only once "
                     "per repeated index; use a loop or np.add.at).")
+    if expected.ndim == 2 and expected.shape[0] > 1:
+        rows = np.flatnonzero(np.any(np.abs(expected) > atol, axis=1))
+        if len(rows) == 1 and close(got[rows], expected[rows]):
+            return ("only row %d (the center word's) should be non-zero: add the center "
+                    "gradient to that row alone." % rows[0])
     nonzero = np.abs(expected) > 1e-8
     if np.count_nonzero(nonzero) >= 2 and np.all(np.abs(got[~nonzero]) <= atol):
         ratio = got[nonzero] / expected[nonzero]
