@@ -92,8 +92,11 @@ def judge(student: Measurement, reference: Measurement) -> dict[str, tuple[bool,
         if function in student.problems:
             verdicts[function] = (False, "%s %s\n%s" % (function, student.problems[function], table))
             continue
+        # Negative sampling is judged at the largest |V| only: at small |V| a correct
+        # loop over the K samples costs a few times the vectorised reference.
+        judged = SIZES if function == NAIVE else SIZES[-1:]
         ratios = {s: student.per_call[(function, s)] / reference.per_call[(function, s)]
-                  for s in SIZES}
+                  for s in judged}
         worst = max(ratios, key=ratios.get)
         ok = ratios[worst] <= factor
         message = ("%s costs %.1fx the reference at |V| = %d (allowed: %gx)" % (

@@ -8,6 +8,7 @@ import pytest
 from autograder import config, grader
 from autograder.submission import stage_submission
 from tests.conftest import ASSIGNMENT, SOLUTIONS
+from tests.variants import CORRECT
 
 LOOP_NAIVE = ("    yHat = softmax(outsideVectors @ centerWordVec)",
               "    yHat = softmax(np.array([outsideVectors[w] @ centerWordVec\n"
@@ -53,6 +54,16 @@ def test_slow_solution_fails_only_its_timing_test(tmp_path, cfg, edit, failing, 
     for name, test in tests.items():
         assert (test.status == "failed") == (name == failing), (name, test.output)
     assert hint in tests[failing].output
+
+
+def test_correct_loop_over_the_samples_passes(tmp_path, cfg):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "word2vec.py").write_text(CORRECT["loop over K"])
+    (folder / "sgd.py").write_text((SOLUTIONS / "sgd.py").read_text())
+    tests = _timing(folder, tmp_path, cfg)
+    assert [t.status for t in tests.values()] == ["passed", "passed"], [
+        t.output for t in tests.values()]
 
 
 def test_skeleton_timing_says_not_implemented(tmp_path, cfg):
