@@ -253,6 +253,7 @@ def _compactWindow(word2vecModel, word2Ind, centerWordVectors, outsideVectors,
     """
     centerIdx = word2Ind[centerWord]
     contextIdx = [word2Ind[w] for w in context]
+    # K = 10 samples per outside word, plus room for redraws of the outside word
     samples = dataset.sampleTokenIndices(11 * len(context) + 20)
     rows, inverse = np.unique(
         np.concatenate(([centerIdx], contextIdx, samples)).astype(np.intp),
