@@ -11,7 +11,7 @@ ITERATIONS ?= 40000
 
 SUBMISSION ?= solutions
 
-.PHONY: all venv test grade autograder assignment check-assignment handout data train bench lint clean
+.PHONY: all venv test grade autograder written written-solutions assignment check-assignment handout data train bench lint clean
 
 all: test
 
@@ -25,6 +25,8 @@ venv: $(STAMP)
 
 ## The project's tests (what CI runs).
 test: $(STAMP)
+	$(MAKE) --no-print-directory written written-solutions \
+	  || echo "note: the written PDFs were not built (see above); their tests will skip"
 	$(PY) -m pytest -q
 
 ## Grade SUBMISSION (a folder, zip, .py file or notebook; default: the reference
@@ -47,6 +49,18 @@ check-assignment: $(STAMP)
 ## Build dist/handout.zip, the student handout (from an up-to-date assignment/).
 handout: $(STAMP)
 	$(PY) -m instructor.handout
+
+## PDF of the written answer template (installs Debian's texlive-latex-base when pdflatex is missing).
+written: $(STAMP)
+	$(PY) -m instructor.written templates assignment/written
+	mkdir -p dist
+	$(PY) -m instructor.written pdf assignment/written/written.tex --out dist/written.pdf
+
+## PDF of the reference written answers and rubric (instructors only).
+written-solutions: $(STAMP)
+	$(PY) -m instructor.written solutions
+	mkdir -p dist
+	$(PY) -m instructor.written pdf solutions/written/solutions.tex --out dist/written_solutions.pdf
 
 ## Download the Stanford Sentiment Treebank (checksum verified).
 data: $(STAMP)

@@ -25,7 +25,9 @@ END = "### END SOLUTION"
 PROMPT = "#: "
 
 # Never shipped to students: reference written answers, caches, data, outputs.
-EXCLUDED_DIRS = {"written", "__pycache__", "datasets", ".pytest_cache"}
+EXCLUDED_DIRS = {"__pycache__", "datasets", ".pytest_cache"}
+# Top-level folders of solutions/ that never reach students (the reference answers).
+INSTRUCTOR_ONLY = {"written"}
 EXCLUDED_PATTERNS = ("*.pyc", "saved_params_*", "saved_state_*", "word_vectors.png",
                      "submission.zip")
 
@@ -86,9 +88,15 @@ def _excluded(path: Path) -> bool:
 
 
 def shipped_files(src: Path = SOLUTIONS) -> list[Path]:
-    """The files of src (relative paths) that students receive."""
+    """The files of src (relative paths) that students receive.
+
+    From the solutions tree, its instructor-only folders are left out; the
+    generated tree holds only student files (and its written/ templates).
+    """
+    skip = INSTRUCTOR_ONLY if src.name == SOLUTIONS.name else set()
     return sorted(p.relative_to(src) for p in src.rglob("*")
-                  if p.is_file() and not _excluded(p.relative_to(src)))
+                  if p.is_file() and not _excluded(p.relative_to(src))
+                  and p.relative_to(src).parts[0] not in skip)
 
 
 def generate(dest: Path = ASSIGNMENT, src: Path = SOLUTIONS) -> list[Path]:
@@ -106,6 +114,8 @@ def generate(dest: Path = ASSIGNMENT, src: Path = SOLUTIONS) -> list[Path]:
         else:
             shutil.copy2(src / rel, target)
         written.append(target)
+    from instructor.written import generate_templates  # pylint: disable=import-outside-toplevel
+    written += generate_templates(dest / "written")
     return written
 
 

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 from instructor import assign, handout
+from instructor import written as written_module
 from tests.conftest import ASSIGNMENT, SOLUTIONS
 
 
@@ -29,6 +30,8 @@ def test_handout_leaks_no_solution(handout_zip):
     with zipfile.ZipFile(handout_zip) as archive:
         texts = {n: archive.read(n).decode("utf-8", errors="replace") for n in archive.namelist()}
     assert assign.leaked_lines(texts) == []
+    assert not written_module.leaked_reference_answers(texts)
+    assert {"a2/written/written.tex", "a2/written/written.ipynb", "a2/written/README.md"} <= set(texts)
     written = SOLUTIONS / "written"
     if written.is_dir():
         for path in written.rglob("*"):
