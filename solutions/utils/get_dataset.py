@@ -10,13 +10,16 @@ Does nothing when the files are already there. Never leaves a partial file.
 
 import argparse
 import hashlib
+import http.client
 import os
+import re
 import shutil
 import sys
 import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+import zlib
 
 URL = "http://nlp.stanford.edu/~socherr/stanfordSentimentTreebank.zip"
 SHA256 = "3f5209483b46bbf129cacbbbe6ae02fe780407034f61cf6342b7833257c3f1db"
@@ -52,20 +55,31 @@ def download(url, target, timeout=30):
                     print("\rdownloading %s: %d%%" % (url, 100 * done // total), end="")
         if total and sys.stdout.isatty():
             print()
-    except (urllib.error.URLError, OSError) as error:
-        if os.path.exists(partial):
-            os.remove(partial)
-        reason = getattr(error, "reason", error)
+        if total and done != total:
+            raise http.client.IncompleteRead(b"", total - done)
+        os.replace(partial, target)
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        # URLError and timeouts are OSErrors; a connection cut short is an IncompleteRead.
+        if isinstance(error, urllib.error.HTTPError):
+            reason = "HTTP %d %s" % (error.code, error.reason)
+        elif isinstance(error, http.client.IncompleteRead):
+            reason = "connection lost with %d bytes missing" % error.expected
+        else:
+            reason = getattr(error, "reason", None) or "%s: %s" % (type(error).__name__, error)
         raise DatasetError("cannot download %s (%s). Check your connection and retry, or copy "
                            "the %s folder by hand into %s." % (
                                url, reason, FOLDER, os.path.dirname(target))) from None
-    os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
 
 
 def fetch(dest=DEFAULT_DEST, url=URL, expected=SHA256):
     """Make sure dest/stanfordSentimentTreebank holds the treebank; return its path."""
+    expected = expected.lower()
     folder = os.path.join(dest, FOLDER)
-    if os.path.isfile(os.path.join(folder, REQUIRED)):
+    required = os.path.join(folder, REQUIRED)
+    if os.path.isfile(required) and os.path.getsize(required) > 0:
         print("The Stanford Sentiment Treebank is already in %s" % folder)
         return folder
     os.makedirs(dest, exist_ok=True)
@@ -84,9 +98,10 @@ def fetch(dest=DEFAULT_DEST, url=URL, expected=SHA256):
                     if member.startswith("/") or ".." in member.split("/"):
                         raise DatasetError("%s contains an unsafe path %r" % (archive, member))
                 zipped.extractall(tmp)
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
             os.remove(archive)
-            raise DatasetError("%s is not a valid zip file. Deleted it; retry." % archive) from None
+            raise DatasetError("%s is not a valid zip file (%s). Deleted it; retry."
+                               % (archive, error)) from None
         found = [root for root, _, files in os.walk(tmp) if REQUIRED in files]
         if not found:
             raise DatasetError("%s has no %s inside" % (archive, REQUIRED))
@@ -102,7 +117,8 @@ def main(argv=None):
     """Command line; returns a process exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=URL, help="where to download from")
-    parser.add_argument("--sha256", default=SHA256, help="expected SHA-256 of the zip")
+    parser.add_argument("--sha256", default=SHA256, type=hexDigest,
+                        help="expected SHA-256 of the zip")
     parser.add_argument("--dest", default=DEFAULT_DEST, help="folder to unpack into")
     args = parser.parse_args(argv)
     try:
@@ -110,7 +126,21 @@ def main(argv=None):
     except DatasetError as error:
         print("error: %s" % error, file=sys.stderr)
         return 1
+    except OSError as error:  # e.g. DEST not writable, disk full
+        print("error: cannot write the treebank into %s (%s)" % (args.dest, error),
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing partial was left behind", file=sys.stderr)
+        return 130
     return 0
+
+
+def hexDigest(text):
+    """argparse type: a SHA-256 as 64 hex digits (lower-cased)."""
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", text):
+        raise argparse.ArgumentTypeError("expected 64 hexadecimal digits, got %r" % text)
+    return text.lower()
 
 
 if __name__ == "__main__":

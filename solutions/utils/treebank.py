@@ -26,10 +26,15 @@ class StanfordSentiment:  # pylint: disable=too-many-instance-attributes
     path -- folder holding datasetSentences.txt (default: utils/datasets/
             stanfordSentimentTreebank next to this file)
     tablesize -- number of entries of the negative-sampling table
+    sentences -- instead of reading path: a list of tokenized sentences (lists
+                 of str), e.g. the offline corpus; see fromSentences
     """
 
     def __init__(self, path=None, tablesize=1000000, sentences=None):
-        self.tablesize = tablesize
+        if isinstance(tablesize, bool) or not isinstance(tablesize, (int, np.integer)) \
+                or tablesize < 1:
+            raise ValueError("tablesize must be a positive int, got %r" % (tablesize,))
+        self.tablesize = int(tablesize)
         if sentences is None:
             if path is None:
                 path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -38,12 +43,15 @@ class StanfordSentiment:  # pylint: disable=too-many-instance-attributes
             sentences = readSentences(path)
         else:
             self.path = None
-        self._sentences = [list(s) for s in sentences]
+            sentences = checkSentences(sentences)
+        self._sentences = sentences
         self._buildVocabulary()
         self._sampleTable = None
+        self._allsentences = None
         # Subsample now, with the draws that follow the caller's random.seed, so
         # that the corpus does not depend on when the first context is drawn.
-        self._allsentences = self._subsample()
+        self._subsampled = self._subsample()
+        self._bounds = (self._subsampled[1].tolist(), self._subsampled[2].tolist())
 
     @classmethod
     def fromSentences(cls, sentences, tablesize=1000000):
@@ -89,10 +97,18 @@ class StanfordSentiment:  # pylint: disable=too-many-instance-attributes
     def allSentences(self):
         """The corpus repeated 30 times with frequent words subsampled; sentences of 2+ words.
 
-        Returned as (flat token indices, start offsets, end offsets) of the
-        sentences: a list of lists would cost gigabytes of Python objects.
+        A list of lists of words, built on first call (SST: 1.5 million words,
+        about a second); getRandomContext uses the arrays of subsampledCorpus().
         """
+        if self._allsentences is None:
+            flat, starts, ends = self._subsampled
+            words = [self._revtokens[i] for i in flat.tolist()]
+            self._allsentences = [words[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
         return self._allsentences
+
+    def subsampledCorpus(self):
+        """allSentences() as arrays: (flat token indices, start offsets, end offsets)."""
+        return self._subsampled
 
     def _subsample(self):
         ids = np.fromiter((self._tokens[w] for s in self._sentences for w in s), dtype=np.int64)
@@ -112,7 +128,13 @@ class StanfordSentiment:  # pylint: disable=too-many-instance-attributes
             raise ValueError("the corpus is too small: after subsampling frequent words no "
                              "sentence has two words left (%d words in all)" % self._wordcount)
         starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        return np.concatenate(flat), starts, starts + sizes
+        flat = np.concatenate(flat)
+        # A context needs a word other than the center: without any such
+        # sentence getRandomContext would retry forever.
+        if np.all(np.maximum.reduceat(flat, starts) == np.minimum.reduceat(flat, starts)):
+            raise ValueError("no sentence of the corpus has two different words left after "
+                             "subsampling: there is no context to draw")
+        return flat, starts, starts + sizes
 
     def getRandomContext(self, C=5):
         """A random center word and up to C words on each side (center word removed).
@@ -121,16 +143,18 @@ class StanfordSentiment:  # pylint: disable=too-many-instance-attributes
         centerword -- str
         context -- list of str, non-empty
         """
-        flat, starts, ends = self.allSentences()
+        flat = self._subsampled[0]
+        starts, ends = self._bounds
+        words = self._revtokens
         while True:
             sentID = random.randint(0, len(starts) - 1)
-            start, end = int(starts[sentID]), int(ends[sentID])
+            start, end = starts[sentID], ends[sentID]
             wordID = random.randint(start, end - 1)
-            center = flat[wordID]
-            window = flat[max(start, wordID - C):min(end, wordID + C + 1)]
-            context = [self._revtokens[i] for i in window.tolist() if i != center]
+            window = flat[max(start, wordID - C):min(end, wordID + C + 1)].tolist()
+            center = window[min(C, wordID - start)]
+            context = [words[i] for i in window if i != center]
             if context:
-                return self._revtokens[int(center)], context
+                return words[center], context
 
     def sampleTable(self):
         """Array of tablesize token indices; token i fills a share proportional to freq_i^0.75."""
@@ -139,7 +163,7 @@ class StanfordSentiment:  # pylint: disable=too-many-instance-attributes
             cumulative = np.cumsum(weights / weights.sum()) * self.tablesize
             self._sampleTable = np.minimum(
                 np.searchsorted(cumulative, np.arange(self.tablesize), side="left"),
-                len(weights) - 1)
+                len(weights) - 1).astype(np.int64)
         return self._sampleTable
 
     def sampleTokenIdx(self):
@@ -147,20 +171,48 @@ class StanfordSentiment:  # pylint: disable=too-many-instance-attributes
         return int(self.sampleTable()[random.randint(0, self.tablesize - 1)])
 
     def sampleTokenIndices(self, n):
-        """n independent negative samples at once: an int64 array of token indices."""
+        """n independent negative samples at once: an int64 array of shape (n,).
+
+        Each is a uniform entry of sampleTable(), like sampleTokenIdx(); the
+        64 random bits per draw come from Python's `random` (the modulo bias
+        is below 1e-13 for a table of a million entries).
+        """
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError("n must be a non-negative int, got %r" % (n,))
+        n = int(n)
         table = self.sampleTable()
-        raw = np.frombuffer(random.getrandbits(32 * n).to_bytes(4 * n, "little"), dtype=np.uint32)
-        return table[raw % self.tablesize]
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        raw = np.frombuffer(random.getrandbits(64 * n).to_bytes(8 * n, "little"), dtype=np.uint64)
+        return table[raw % np.uint64(self.tablesize)]
+
+
+def checkSentences(sentences):
+    """Copy of sentences as lists of str; a clear error for anything else."""
+    if isinstance(sentences, (str, bytes)):
+        raise TypeError("sentences must be a list of tokenized sentences (lists of str), "
+                        "not a string")
+    result = []
+    for number, sentence in enumerate(sentences):
+        if isinstance(sentence, (str, bytes)) or not all(isinstance(w, str) for w in sentence):
+            raise TypeError("sentence %d is not a list of str: %.60r" % (number, sentence))
+        result.append(list(sentence))
+    return result
 
 
 def readSentences(path):
     """Read datasetSentences.txt: a header line, then `index<TAB>sentence` per line."""
     filename = os.path.join(path, SENTENCES_FILE)
+    howto = ("Get it with `python utils/get_dataset.py` (in the instructor repository: "
+             "`make data`).")
+    if not os.path.isdir(path):
+        raise FileNotFoundError(
+            "no %s in %s (no such folder): the Stanford Sentiment Treebank is expected "
+            "there. %s" % (SENTENCES_FILE, os.path.abspath(path), howto))
     if not os.path.isfile(filename):
         raise FileNotFoundError(
-            "no %s in %s: the Stanford Sentiment Treebank is expected there. Get it with "
-            "`python utils/get_dataset.py` (or `make data` in the instructor repository)."
-            % (SENTENCES_FILE, os.path.abspath(path)))
+            "no %s in %s: the Stanford Sentiment Treebank is expected there. %s"
+            % (SENTENCES_FILE, os.path.abspath(path), howto))
     sentences = []
     with open(filename, encoding="utf-8", errors="replace") as f:
         next(f, None)
