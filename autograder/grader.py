@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import config as config_module
-from autograder import style, timing
-from autograder.sandbox import ChildResult, kill_strays, run_child
+from autograder import graded_tests, timing
+from autograder.graded_tests import Context, GradedTest
+from autograder.sandbox import kill_strays
 from autograder.submission import StagedSubmission, stage_submission
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
@@ -53,7 +54,8 @@ class TestResult:  # pylint: disable=too-many-instance-attributes
     output: str = ""
     visibility: str = "visible"
     tags: list[str] = field(default_factory=list)
-    passed: bool | None = None  # set for informational tests, where points say nothing
+    passed: bool | None = None  # None: decided by the points
+    extra_data: dict = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -63,127 +65,62 @@ class TestResult:  # pylint: disable=too-many-instance-attributes
         return "passed" if self.score >= self.max_score else "failed"
 
 
-CHILD_MESSAGES = {
-    "timeout": "stopped after the time limit of %g s: an infinite loop, a sleep, or code far "
-               "slower than needed (a Python loop over the vocabulary?)",
-    "crashed": "the process running your code ended during this test (exit status %s): do not "
-               "call sys.exit, os._exit or quit, and do not kill the process",
-    "memory": "your code ran out of memory (limit %d MB)",
-    "output-limit": "your code printed more than the output limit: remove debugging prints",
-}
+def run_test(test: GradedTest, context: Context) -> TestResult:
+    """Call one decorated test and read its result as gradescope-utils' runner would.
 
-
-def _child_problem(result: ChildResult, cfg) -> str:
-    if result.status == "timeout":
-        return CHILD_MESSAGES["timeout"] % cfg.timeout
-    if result.status == "crashed":
-        return CHILD_MESSAGES["crashed"] % result.returncode
-    if result.status == "memory":
-        return CHILD_MESSAGES["memory"] % cfg.memory_mb
-    return CHILD_MESSAGES["output-limit"]
-
-
-def _judge(check, record: dict, child: ChildResult, expected: dict, cfg) -> tuple[float, str]:
-    status = record.get("status")
-    if status == "error":
-        where = (" (%s)" % record["where"]) if record.get("where") else ""
-        if record.get("error") == "NotImplementedError":
-            return 0.0, "not implemented yet" + where
-        if record.get("error") == "OSError" and "File too large" in str(record.get("message")):
-            return 0.0, CHILD_MESSAGES["output-limit"] + where
-        return 0.0, "your code raised %s: %s%s" % (record.get("error"), record.get("message"), where)
-    if status != "ok":
-        return 0.0, _child_problem(child, cfg) if child.status != "ok" else (
-            "the process running your code exited (status %s) before this test finished: do "
-            "not call sys.exit, os._exit or quit" % child.returncode)
+    A returned string is a pass, an AssertionError a failure with its message; the
+    points are those set through set_score, else the weight when the test passed.
+    Not a unittest runner: the check tests run in parallel, and the results file
+    is built and validated by results.py from these rows only.
+    """
+    passed, output = True, ""
     try:
-        fraction, messages = check.judge(record["outputs"], expected)
-    except Exception as error:  # pylint: disable=broad-except
-        return 0.0, "the grader could not read your outputs (%s: %s)" % (
-            type(error).__name__, error)
-    fraction = min(max(float(fraction), 0.0), 1.0)
-    return fraction, "\n".join(messages) if messages else "passed"
+        output = test(context)
+    except AssertionError as failure:
+        passed, output = False, str(failure)
+    max_score = float(getattr(test, "__weight__", 0.0))
+    score = getattr(test, "__score__", None)
+    score = (max_score if passed else 0.0) if score is None else min(max(score, 0.0), max_score)
+    return TestResult(test.__doc__.strip().splitlines()[0], test.__number__, max_score,
+                      round(score, 4), output, getattr(test, "__visibility__", "visible"),
+                      list(getattr(test, "__tags__", ())), passed,
+                      dict(getattr(test, "__extra_data__", {})))
 
 
-def grade(staged: StagedSubmission, cfg=None) -> list[TestResult]:
-    """Run every configured test on the staged submission."""
+def measure_reference(cfg) -> timing.Measurement:
+    """The reference solution's costs, measured now (the ratios need the same conditions)."""
+    with tempfile.TemporaryDirectory(prefix="w2v-reference-") as tmp:
+        staging = stage_submission(SOLUTIONS, Path(tmp) / "staging").folder
+        return timing.measure(staging, cfg.timing_timeout, cfg.memory_mb, cfg.parallel)
+
+
+def grade(staged: StagedSubmission, cfg=None,
+          reference_timing: timing.Measurement | None = None) -> list[TestResult]:
+    """Run every configured test on the staged submission.
+
+    The tests that run checks go first, cfg.parallel at a time; the cost tests
+    and the informational ones follow, so that timing children run alone.
+    reference_timing, when given (a batch measures it once), replaces measuring
+    the reference here.
+    """
     checks, _, _ = reference()
     cfg = cfg or config_module.load(check_names=[c.name for c in checks.CHECKS])
-    by_name = {c.name: c for c in checks.CHECKS}
-    plans = []
-    for visibility, seed, points in (("visible", checks.PUBLIC_SEED, cfg.public),
-                                     ("after_published", cfg.hidden_seed, cfg.hidden)):
-        expected = _expected(seed)
-        for name, max_score in points.items():
-            plans.append((by_name[name], visibility, seed, max_score, expected))
-
-    def run(plan) -> TestResult:
-        check, visibility, seed, max_score, expected = plan
-        number = "%d.%d" % (1 if visibility == "visible" else 2, [p[0] for p in plans if
-                                                                 p[1] == visibility].index(check) + 1)
-        label = "%s%s" % (check.name, "" if visibility == "visible" else " (hidden inputs)")
-        result = TestResult(label, number, max_score, visibility=visibility,
-                            tags=[check.module, "public" if visibility == "visible" else "hidden"])
-        filename = check.module + ".py"
-        if not staged.usable(filename):
-            result.output = staged.problems.get(filename, "%s is missing" % filename)
-            return result
-        child = run_child(staged.folder, [check.name], seed, cfg.timeout, cfg.memory_mb)
-        fraction, output = _judge(check, child.records[0], child, expected, cfg)
-        result.score = round(max_score * fraction, 4)
-        result.output = output
-        return result
-
+    context = Context(staged, cfg, {seed: _expected(seed) for seed in (checks.PUBLIC_SEED,
+                                                                        cfg.hidden_seed)},
+                      lambda: reference_timing or measure_reference(cfg))
+    tests = graded_tests.collect(cfg, checks)
+    probes = [t for t in tests if {"public", "hidden"} & set(t.__tags__)]
     with ThreadPoolExecutor(max_workers=max(1, cfg.parallel)) as pool:
-        results = list(pool.map(run, plans))
-    results += _timing_tests(staged, cfg)
-    results += _informational_tests(staged, cfg)
+        done = dict(zip(probes, pool.map(lambda t: run_test(t, context), probes)))
+    results = [done[t] if t in done else run_test(t, context) for t in tests]
     kill_strays()  # before anything is written: no daemon outlives grading
     return results
 
 
-def _informational_tests(staged: StagedSubmission, cfg) -> list[TestResult]:
-    """pylint (points as configured, 0 by default) and the plot's presence (0 points)."""
-    score, report = style.pylint_report(staged) if cfg.pylint_report or cfg.pylint_points \
-        else (None, "pylint report turned off in config.ini")
-    lint = TestResult("style: pylint report (informational)", "4.1", cfg.pylint_points,
-                      output=report, tags=["style"])
-    lint.score = round(cfg.pylint_points * max(score or 0.0, 0.0) / 10, 4)
-    lint.passed = score is not None and score >= 8 if cfg.pylint_report else None
-    plot = TestResult("word_vectors.png is in the submission (informational)", "4.2", 0.0,
-                      tags=["plot"])
-    plot.passed = "word_vectors.png" in staged.extra_files
-    plot.output = "found" if plot.passed else (
-        "word_vectors.png is not in the submission: run run.py and include the plot")
-    return [lint, plot]
-
-
-def _timing_tests(staged: StagedSubmission, cfg) -> list[TestResult]:
-    """The cost tests: the student's losses timed against the reference's, same run."""
-    rows = [TestResult("timing: %s" % name, "3.%d" % number, points, tags=["word2vec", "timing"])
-            for number, (name, points) in enumerate(cfg.timing.items(), 1)]
-    if not rows:
-        return rows
-    if not staged.usable("word2vec.py"):
-        for row in rows:
-            row.output = staged.problems.get("word2vec.py", "word2vec.py is missing")
-        return rows
-    with tempfile.TemporaryDirectory(prefix="w2v-reference-") as tmp:
-        reference_staging = stage_submission(SOLUTIONS, Path(tmp) / "staging").folder
-        reference_times = timing.measure(reference_staging, cfg.timing_timeout, cfg.memory_mb,
-                                         cfg.parallel)
-    verdicts = timing.judge(timing.measure(staged.folder, cfg.timing_timeout, cfg.memory_mb,
-                                           cfg.parallel), reference_times)
-    for row, name in zip(rows, cfg.timing):
-        passed, output = verdicts[name]
-        row.score = row.max_score if passed else 0.0
-        row.output = output
-    return rows
-
-
-def grade_path(path: Path, work: Path) -> tuple[list[TestResult], StagedSubmission, float]:
+def grade_path(path: Path, work: Path, reference_timing: timing.Measurement | None = None
+               ) -> tuple[list[TestResult], StagedSubmission, float]:
     """Stage a submission found at path, grade it; return results and timing."""
     start = time.monotonic()
     staged = stage_submission(path, work / "staging")
-    results = grade(staged)
+    results = grade(staged, reference_timing=reference_timing)
     return results, staged, time.monotonic() - start

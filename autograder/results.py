@@ -10,7 +10,7 @@ from pathlib import Path
 MAX_TEST_OUTPUT = 8000     # characters per test's output
 MAX_TOP_OUTPUT = 8000
 TEST_KEYS = {"score": (int, float), "max_score": (int, float), "name": str, "number": str,
-             "output": str, "visibility": str, "status": str, "tags": list}
+             "output": str, "visibility": str, "status": str, "tags": list, "extra_data": dict}
 VISIBILITIES = {"visible", "hidden", "after_due_date", "after_published"}
 
 
@@ -26,7 +26,8 @@ def build(tests, execution_time: float, notes: list[str]) -> dict:
     """The results dictionary: total score, per-test rows, grader notes on top."""
     rows = [{"score": t.score, "max_score": t.max_score, "name": t.name, "number": t.number,
              "output": _clip(t.output, MAX_TEST_OUTPUT), "visibility": t.visibility,
-             "status": t.status, "tags": list(t.tags)} for t in tests]
+             "status": t.status, "tags": list(t.tags),
+             **({"extra_data": dict(t.extra_data)} if t.extra_data else {})} for t in tests]
     return {"score": round(sum(t.score for t in tests), 4),
             "execution_time": round(execution_time, 2),
             "output": _clip("\n".join(notes), MAX_TOP_OUTPUT),

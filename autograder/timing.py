@@ -9,6 +9,7 @@ in the same run, so the verdicts rest on ratios, never on absolute seconds.
 
 from __future__ import annotations
 
+import json
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,6 +33,27 @@ class Measurement:
 
     per_call: dict[tuple[str, int], float]
     problems: dict[str, str]
+
+    def to_json(self) -> str:
+        """Plain JSON, so that a batch can measure the reference once and share it."""
+        return json.dumps({"per_call": [[f, s, t] for (f, s), t in self.per_call.items()],
+                           "problems": self.problems})
+
+    @classmethod
+    def from_json(cls, text: str) -> "Measurement":
+        """The inverse of to_json."""
+        data = json.loads(text)
+        return cls({(str(f), int(s)): float(t) for f, s, t in data["per_call"]},
+                   {str(k): str(v) for k, v in data["problems"].items()})
+
+
+@dataclass
+class Verdict:
+    """A timing test's outcome, its feedback and the figures behind it (for reports)."""
+
+    passed: bool
+    output: str
+    extra: dict
 
 
 def measure(staging: Path, timeout: float, memory_mb: int, parallel: int = 2) -> Measurement:
@@ -83,14 +105,27 @@ def _table(student: Measurement, reference: Measurement, function: str) -> str:
     return "\n".join(lines)
 
 
-def judge(student: Measurement, reference: Measurement) -> dict[str, tuple[bool, str]]:
-    """(passed, output) for the naive-softmax and the negative-sampling timing tests."""
+def _figures(student: Measurement, reference: Measurement, function: str) -> dict:
+    """Microseconds per call by |V|, and the growth exponent, as plain data."""
+    mine = {str(s): round(student.per_call[(function, s)] * 1e6, 3) for s in SIZES
+            if (function, s) in student.per_call}
+    complete = len(mine) == len(SIZES)
+    return {"function": function, "ratio": None, "per_call_us": mine,
+            "reference_us": {str(s): round(reference.per_call[(function, s)] * 1e6, 3)
+                             for s in SIZES},
+            "growth": round(_growth(student.per_call, function), 3) if complete else None}
+
+
+def judge(student: Measurement, reference: Measurement) -> dict[str, Verdict]:
+    """The verdicts of the naive-softmax and the negative-sampling timing tests."""
     large = SIZES[-1]
     verdicts = {}
     for function, factor in ((NAIVE, NAIVE_FACTOR), (NEGSAMP, NEGSAMP_FACTOR)):
         table = _table(student, reference, function)
+        extra = _figures(student, reference, function)
         if function in student.problems:
-            verdicts[function] = (False, "%s %s\n%s" % (function, student.problems[function], table))
+            verdicts[function] = Verdict(False, "%s %s\n%s" % (
+                function, student.problems[function], table), extra)
             continue
         # Negative sampling is judged at the largest |V| only: at small |V| a correct
         # loop over the K samples costs a few times the vectorised reference.
@@ -98,6 +133,7 @@ def judge(student: Measurement, reference: Measurement) -> dict[str, tuple[bool,
         ratios = {s: student.per_call[(function, s)] / reference.per_call[(function, s)]
                   for s in judged}
         worst = max(ratios, key=ratios.get)
+        extra["ratio"] = round(ratios[worst], 4)
         ok = ratios[worst] <= factor
         message = ("%s costs %.1fx the reference at |V| = %d (allowed: %gx)" % (
             function, ratios[worst], worst, factor))
@@ -112,5 +148,5 @@ def judge(student: Measurement, reference: Measurement) -> dict[str, tuple[bool,
             if not ok:
                 message += "; at |V| = %d it is not %gx cheaper than naive softmax" % (
                     large, CHEAPER_FACTOR)
-        verdicts[function] = (ok, message + "\n" + table)
+        verdicts[function] = Verdict(ok, message + "\n" + table, extra)
     return verdicts

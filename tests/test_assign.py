@@ -117,3 +117,13 @@ def test_skeleton_sanity_checks_say_not_implemented(test):
     result = _sanity(ASSIGNMENT, "word2vec.py", test)
     assert result.returncode == 1
     assert "NOT IMPLEMENTED" in result.stdout and "Traceback" not in result.stdout + result.stderr
+
+
+def test_regenerating_the_expected_outputs_keeps_an_identical_file(tmp_path):
+    from instructor.expected import write_expected  # pylint: disable=import-outside-toplevel
+    copy = tmp_path / "solutions"
+    shutil.copytree(SOLUTIONS, copy, ignore=shutil.ignore_patterns("__pycache__", "written"))
+    before = (copy / "utils" / "public_expected.npz").read_bytes()
+    assert write_expected(copy).read_bytes() == before  # np.savez would stamp a new time
+    (copy / "utils" / "public_expected.npz").unlink()
+    assert write_expected(copy).exists()

@@ -242,3 +242,63 @@ def test_results_validation_catches_bad_rows():
     with pytest.raises(results.ResultsError, match="sum"):
         results.validate({"score": 5, "tests": [{"name": "a", "score": 1, "max_score": 1}]})
     assert Path(results.__file__).is_file()
+
+
+def test_hidden_inputs_change_shapes_not_only_values():
+    checks, _, _ = grader.reference()
+    public = checks.publicInputs()
+    for seed in (config.load().hidden_seed, 1, 2, 3):
+        hidden = checks.publicInputs(seed)
+        shapes = {case: hidden[case]["outsideVectors"].shape for case in (
+            "naive_small", "naive_large", "negsamp_distinct", "negsamp_repeated", "skipgram")}
+        assert sum(shape != public[case]["outsideVectors"].shape
+                   for case, shape in shapes.items()) >= 3, (seed, shapes)
+        for case in ("negsamp_distinct", "negsamp_repeated"):
+            samples, o = hidden[case]["samples"], hidden[case]["outsideWordIdx"]
+            assert len(samples) == checks.K and o not in samples
+            assert (len(set(samples.tolist())) == checks.K) == (case == "negsamp_distinct")
+        assert hidden["naive_large"]["outsideWordIdx"] == shapes["naive_large"][0] - 1
+        assert hidden["skipgram"]["centerWord"] in hidden["skipgram"]["word2Ind"]
+        assert hidden["sgd"]["target"].min() < -1.8  # the postprocessing clip matters
+
+
+def test_tests_carry_gradescope_utils_metadata():
+    from autograder import graded_tests  # pylint: disable=import-outside-toplevel
+    checks, _, _ = grader.reference()
+    cfg = config.load()
+    tests = graded_tests.collect(cfg, checks)
+    numbers = [t.__number__ for t in tests]
+    assert len(set(numbers)) == len(numbers) == 20
+    assert sum(t.__weight__ for t in tests) == cfg.total
+    hidden = [t for t in tests if t.__visibility__ == "after_published"]
+    assert len(hidden) == len(cfg.hidden) and all("hidden" in t.__tags__ for t in hidden)
+    assert tests[0].__doc__ == "sigmoid" and tests[0].__weight__ == cfg.public["sigmoid"]
+
+
+def test_run_test_reads_results_as_gradescope_utils_does():
+    # pylint: disable=import-outside-toplevel
+    from gradescope_utils.autograder_utils.decorators import number, partial_credit, weight
+
+    @partial_credit(3)
+    @number("9.1")
+    def partial(context, set_score=None):
+        """partial"""
+        set_score(1.25)
+        raise AssertionError("one of three")
+
+    @weight(2)
+    @number("9.2")
+    def failing(context):
+        """failing"""
+        raise AssertionError("wrong")
+
+    @weight(2)
+    @number("9.3")
+    def passing(context):
+        """passing"""
+        return "fine"
+
+    rows = [grader.run_test(test, None) for test in (partial, failing, passing)]
+    assert [(r.score, r.max_score, r.status, r.output) for r in rows] == [
+        (1.25, 3.0, "failed", "one of three"), (0.0, 2.0, "failed", "wrong"),
+        (2.0, 2.0, "passed", "fine")]

@@ -43,6 +43,11 @@ def test_reference_passes_and_sees_its_figures(tmp_path, cfg):
     assert [t.status for t in tests.values()] == ["passed", "passed"]
     naive = tests["timing: naiveSoftmaxLossAndGradient"].output
     assert "yours (us/call)" in naive and "cost grows like |V|^" in naive
+    for name, test in tests.items():  # the figures behind the verdict, for batch reports
+        extra = test.extra_data
+        assert name.endswith(extra["function"]) and 0 < extra["ratio"] <= 5
+        assert set(extra["per_call_us"]) == set(extra["reference_us"]) == {"2000", "100000"}
+        assert extra["growth"] == pytest.approx(1.0 if "naive" in name else 0.5, abs=0.45)
 
 
 @pytest.mark.parametrize("edit, failing, hint", [
@@ -54,6 +59,7 @@ def test_slow_solution_fails_only_its_timing_test(tmp_path, cfg, edit, failing, 
     for name, test in tests.items():
         assert (test.status == "failed") == (name == failing), (name, test.output)
     assert hint in tests[failing].output
+    assert tests[failing].extra_data["ratio"] > 5
 
 
 def test_correct_loop_over_the_samples_passes(tmp_path, cfg):

@@ -48,42 +48,89 @@ def _result(value, names):
 
 # ---------------------------------------------------------------- inputs
 
+# Shapes of the public inputs; hidden seeds draw other shapes (_hiddenShapes).
+PUBLIC_SHAPES = {
+    "softmax": (7, (4, 6)),                                          # vector, matrix
+    "naive_small": (7, 4, 2), "naive_large": (30, 5, 29),          # (|V|, d, outside index)
+    "negsamp_distinct": (12, 4, 3, [0, 1, 2, 4, 5, 6, 7, 8, 9, 10]),  # ... and the K samples
+    "negsamp_repeated": (9, 3, 5, [1, 1, 4, 4, 4, 2, 7, 1, 0, 8]),
+    "skipgram": (6, 3, "c", ["b", "e", "b", "a"]),                   # (|V|, d, center, window)
+    "sgd": 3,                                                        # dimension of x
+}
+K = 10  # negative samples per outside word (the default of negSamplingLossAndGradient)
+
+
+def _hiddenShapes(seed):
+    """Other vocabulary sizes, dimensions, windows and samples for a hidden seed."""
+    rng = np.random.default_rng([seed, 1])
+    words = "abcdefghijklmnopqrstuvwxyz"
+
+    def samples(V, o, distinct):
+        others = np.array([w for w in range(V) if w != o])
+        return rng.choice(others, size=K, replace=not distinct).tolist()
+
+    shapes = {"softmax": (int(rng.integers(3, 12)), (int(rng.integers(2, 7)),
+                                                     int(rng.integers(2, 9)))),
+              "naive_small": (int(rng.integers(4, 10)), int(rng.integers(2, 7)))}
+    shapes["naive_small"] += (int(rng.integers(0, shapes["naive_small"][0])),)
+    V = int(rng.integers(25, 60))
+    shapes["naive_large"] = (V, int(rng.integers(3, 9)), V - 1)
+    for name, (low, high, distinct) in {"negsamp_distinct": (K + 1, 20, True),
+                                        "negsamp_repeated": (4, K, False)}.items():
+        V = int(rng.integers(low, high + 1))  # |V| <= K guarantees repeated samples
+        o = int(rng.integers(0, V))
+        shapes[name] = (V, int(rng.integers(2, 7)), o, samples(V, o, distinct))
+    V = int(rng.integers(4, 10))
+    vocabulary = list(words[:V])
+    window = rng.choice(vocabulary, size=int(rng.integers(3, 7))).tolist()
+    shapes["skipgram"] = (V, int(rng.integers(2, 6)), vocabulary[int(rng.integers(0, V))], window)
+    shapes["sgd"] = int(rng.integers(2, 6))
+    return shapes
+
+
 def publicInputs(seed=PUBLIC_SEED):
     """The inputs of the checks: with the public seed, those of the public tests.
 
-    The autograder's hidden tests use the same checks with another seed.
+    The autograder's hidden tests use the same checks with another seed, which
+    also changes the shapes (vocabulary sizes, dimensions, windows).
     """
+    shapes = PUBLIC_SHAPES if seed == PUBLIC_SEED else _hiddenShapes(seed)
     rng = np.random.default_rng(seed)
     inputs = {
         "sigmoid": {"x": np.concatenate([[-3.0, -1.0, 0.0, 0.5, 2.0, 7.0],
                                          rng.standard_normal(10) * 4])},
         "sigmoid_large": {"x": np.array([-1000.0, -60.0, 60.0, 1000.0])},
-        "softmax_vector": {"x": rng.standard_normal(7) * 3},
-        "softmax_matrix": {"x": rng.standard_normal((4, 6)) * 3},
+        "softmax_vector": {"x": rng.standard_normal(shapes["softmax"][0]) * 3},
+        "softmax_matrix": {"x": rng.standard_normal(shapes["softmax"][1]) * 3},
         "softmax_large": {"x": np.array([[1000.0, 1001.0, 999.0], [-1000.0, -1001.0, -1002.0]])},
     }
-    for name, (V, d, o) in {"naive_small": (7, 4, 2), "naive_large": (30, 5, 29)}.items():
+    for name in ("naive_small", "naive_large"):
+        V, d, o = shapes[name]
         inputs[name] = {"centerWordVec": rng.standard_normal(d), "outsideWordIdx": o,
                         "outsideVectors": rng.standard_normal((V, d)) * 0.5}
-    for name, (V, d, o, samples) in {
-            "negsamp_distinct": (12, 4, 3, [0, 1, 2, 4, 5, 6, 7, 8, 9, 10]),
-            "negsamp_repeated": (9, 3, 5, [1, 1, 4, 4, 4, 2, 7, 1, 0, 8])}.items():
+    for name in ("negsamp_distinct", "negsamp_repeated"):
+        V, d, o, samples = shapes[name]
         inputs[name] = {"centerWordVec": rng.standard_normal(d), "outsideWordIdx": o,
                         "outsideVectors": rng.standard_normal((V, d)) * 0.5,
                         "samples": np.array(samples)}
-    V, d, outside = 6, 3, ["b", "e", "b", "a"]
+    V, d, center, outside = shapes["skipgram"]
     inputs["skipgram"] = {
-        "centerWord": "c", "outsideWords": outside,
-        "word2Ind": {w: i for i, w in enumerate("abcdef")},
+        "centerWord": center, "outsideWords": outside,
+        "word2Ind": {w: i for i, w in enumerate("abcdefghijklmnopqrstuvwxyz"[:V])},
         "centerWordVectors": rng.standard_normal((V, d)),
         "outsideVectors": rng.standard_normal((V, d)),
         "scriptedLoss": rng.standard_normal(len(outside)),
         "scriptedGradCenter": rng.standard_normal((len(outside), d)),
         "scriptedGradOutside": rng.standard_normal((len(outside), V, d)),
     }
-    inputs["sgd"] = {"x0": rng.standard_normal(3), "target": np.array([1.5, -2.0, 0.5]),
-                     "weights": np.array([1.0, 2.0, 0.5]), "step": 0.1, "iterations": 30,
-                     "annealEvery": 10}
+    n = shapes["sgd"]
+    if seed == PUBLIC_SEED:
+        target, weights = np.array([1.5, -2.0, 0.5]), np.array([1.0, 2.0, 0.5])
+    else:  # one coordinate's optimum lies below the postprocessing clip at -1.8
+        target = np.concatenate([[-2.0 - rng.random()], rng.uniform(-1.5, 3.0, n - 1)])
+        weights = rng.uniform(0.5, 2.0, n)
+    inputs["sgd"] = {"x0": rng.standard_normal(n), "target": target, "weights": weights,
+                     "step": 0.1, "iterations": 30, "annealEvery": 10}
     return inputs
 
 
