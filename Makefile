@@ -11,7 +11,7 @@ ITERATIONS ?= 40000
 
 SUBMISSION ?= solutions
 
-.PHONY: all venv test grade autograder written written-solutions assignment check-assignment handout data train bench lint clean
+.PHONY: all venv test grade autograder written written-solutions assignment check-assignment handout release data train bench lint clean
 
 all: test
 
@@ -50,6 +50,13 @@ check-assignment: $(STAMP)
 ## Build dist/handout.zip, the student handout (from an up-to-date assignment/).
 handout: $(STAMP)
 	$(PY) -m instructor.handout
+
+## Release dry run: build both zips and the written template PDF into dist/, grade the
+## reference and the skeleton through dist/autograder.zip, check for leaks, print the
+## Gradescope upload checklist.
+release: $(STAMP)
+	$(MAKE) --no-print-directory written || echo "note: dist/written.pdf was not built (see above)"
+	$(PY) -m instructor.release
 
 ## PDF of the written answer template (installs Debian's texlive-latex-base when pdflatex is missing).
 written: $(STAMP)

@@ -2,16 +2,22 @@
 
 The zip holds the grading package, the reference solution (without the written
 answers) and the pinned runtime requirements; `make autograder` validates the
-configuration first and prints the total points.
+configuration first and prints the total points. `run_in_gradescope_root`
+grades a submission through a built zip, in a temporary root laid out like
+Gradescope's (source/, submission/, results/).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
-from autograder import config
+from autograder import config, results
 from autograder.grader import reference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +55,85 @@ def build(target: Path = DIST / "autograder.zip") -> tuple[Path, float]:
             for path, name in _files(folder):
                 archive.write(path, name)
     return target, cfg.total
+
+
+def check_config(path: Path = config.CONFIG) -> config.Config:
+    """Load and validate a grading configuration against the reference's checks.
+
+    What build() checks before it writes the zip; raises config.ConfigError.
+    """
+    checks, _, _ = reference()
+    return config.load(path, check_names=[c.name for c in checks.CHECKS])
+
+
+class GradingError(Exception):
+    """The built autograder did not leave a valid results.json; the message says why."""
+
+
+# What a submission folder never needs on Gradescope (students upload their .py files).
+SUBMISSION_IGNORE = ("__pycache__", "written", "datasets", "utils")
+
+
+def gradescope_root(zip_path: Path, submission: Path, workdir: Path) -> Path:
+    """Lay out workdir/autograder as Gradescope does; return that root.
+
+    source/ holds the unzipped autograder, submission/ a copy of the submission
+    (a folder, or one file), results/ is empty.
+    """
+    root = Path(workdir) / "autograder"
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(root / "source")
+    submission = Path(submission)
+    if submission.is_dir():
+        shutil.copytree(submission, root / "submission",
+                        ignore=shutil.ignore_patterns(*SUBMISSION_IGNORE))
+    else:
+        (root / "submission").mkdir(parents=True)
+        shutil.copy2(submission, root / "submission" / submission.name)
+    (root / "results").mkdir()
+    return root
+
+
+def run_autograder(root: Path, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run root/source/run_autograder as Gradescope would, with this interpreter."""
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
+    script = Path(root) / "source" / "run_autograder"
+    os.chmod(script, 0o755)
+    return subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True,
+                          check=False, timeout=timeout)
+
+
+def read_results(root: Path) -> dict:
+    """The parsed, validated root/results/results.json; GradingError when it is not valid."""
+    path = Path(root) / "results" / "results.json"
+    try:
+        written = json.loads(path.read_text(encoding="utf-8"))
+        results.validate(written)
+    except OSError:
+        raise GradingError("run_autograder wrote no results/results.json") from None
+    except ValueError as error:
+        raise GradingError("results/results.json is not valid JSON: %s" % error) from None
+    except results.ResultsError as error:
+        raise GradingError("results/results.json breaks Gradescope's format: %s" % error) from None
+    return written
+
+
+def run_in_gradescope_root(zip_path: Path, submission: Path, workdir: Path,
+                           timeout: float = 600) -> dict:
+    """Grade submission through the built zip in workdir; return the validated results.json.
+
+    Raises GradingError when run_autograder fails, times out, or leaves no
+    valid results file.
+    """
+    root = gradescope_root(zip_path, submission, workdir)
+    try:
+        done = run_autograder(root, timeout)
+    except subprocess.TimeoutExpired:
+        raise GradingError("run_autograder took more than %g s" % timeout) from None
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output on stderr"])[-1]
+        raise GradingError("run_autograder exited with status %d (%s)" % (done.returncode, last))
+    return read_results(root)
 
 
 def main() -> int:
