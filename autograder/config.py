@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import configparser
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CONFIG = Path(__file__).resolve().with_name("config.ini")
 TIMED = ("naiveSoftmaxLossAndGradient", "negSamplingLossAndGradient")
+FACTORS = {"naive_factor": "naive", "negsamp_factor": "negsamp", "cheaper_factor": "cheaper"}
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 
 class ConfigError(Exception):
@@ -28,6 +30,11 @@ class Config:  # pylint: disable=too-many-instance-attributes
     memory_mb: int
     parallel: int
     hidden_seed: int
+    tolerance: dict[str, float] = field(default_factory=lambda: {"rtol": 1e-5, "atol": 1e-7})
+    visibility: dict[str, str] = field(default_factory=lambda: {
+        "public": "visible", "hidden": "after_published"})
+    factors: dict[str, float] = field(default_factory=lambda: {
+        "naive": 4.0, "negsamp": 5.0, "cheaper": 3.0})
 
     @property
     def total(self) -> float:
@@ -61,23 +68,55 @@ def load(path: Path = CONFIG, check_names: list[str] | None = None) -> Config:
             if points[section][name] < 0:
                 raise ConfigError("%s [%s] %s: negative points (%s)" % (
                     path.name, section, name, value))
-    timing = {}
-    for name in TIMED:
-        try:
-            timing[name] = parser.getfloat("timing", name)
-        except (configparser.Error, ValueError) as error:
-            raise ConfigError("%s [timing]: %s" % (path.name, error)) from None
-        if timing[name] < 0:
-            raise ConfigError("%s [timing] %s: negative points" % (path.name, name))
+    timing = _timing(parser, path.name)
     try:
         pylint_points = parser.getfloat("style", "pylint")
         if pylint_points < 0:
             raise ConfigError("%s [style] pylint: negative points" % path.name)
-        return Config(points["public"], points["hidden"], timing,
-                      parser.getfloat("timing", "timeout"), pylint_points,
-                      parser.getboolean("style", "report"),
-                      parser.getfloat("limits", "timeout"), parser.getint("limits", "memory_mb"),
-                      parser.getint("limits", "parallel"),
-                      parser.getint("hidden_inputs", "seed"))
+        cfg = Config(points["public"], points["hidden"], timing,
+                     parser.getfloat("timing", "timeout"), pylint_points,
+                     parser.getboolean("style", "report"),
+                     parser.getfloat("limits", "timeout"), parser.getint("limits", "memory_mb"),
+                     parser.getint("limits", "parallel"),
+                     parser.getint("hidden_inputs", "seed"),
+                     {k: parser.getfloat("tolerances", k) for k in ("rtol", "atol")},
+                     {k: parser.get("visibility", k) for k in ("public", "hidden")},
+                     {short: parser.getfloat("timing", key) for key, short in FACTORS.items()})
     except (configparser.Error, ValueError) as error:
         raise ConfigError("%s: %s" % (path.name, error)) from None
+    _check_values(cfg, path.name)
+    return cfg
+
+
+def _timing(parser: configparser.ConfigParser, filename: str) -> dict[str, float]:
+    """Points of the cost tests; a test left out of [timing] is not run."""
+    known = set(TIMED) | set(FACTORS) | {"timeout"}
+    for name, _ in parser.items("timing") if parser.has_section("timing") else ():
+        if name not in known:
+            raise ConfigError("%s [timing]: unknown key %r (keys: %s)" % (
+                filename, name, ", ".join(sorted(known))))
+    timing = {}
+    for name in TIMED:
+        if not parser.has_option("timing", name):
+            continue
+        try:
+            timing[name] = parser.getfloat("timing", name)
+        except ValueError as error:
+            raise ConfigError("%s [timing] %s: %s" % (filename, name, error)) from None
+        if timing[name] < 0:
+            raise ConfigError("%s [timing] %s: negative points" % (filename, name))
+    return timing
+
+
+def _check_values(cfg: Config, filename: str) -> None:
+    """Limits, tolerances and factors must be positive; visibilities Gradescope's."""
+    for what, value in (("[limits] timeout", cfg.timeout), ("[limits] memory_mb", cfg.memory_mb),
+                        ("[limits] parallel", cfg.parallel), ("[timing] timeout", cfg.timing_timeout),
+                        *(("[tolerances] " + k, v) for k, v in cfg.tolerance.items()),
+                        *(("[timing] %s_factor" % k, v) for k, v in cfg.factors.items())):
+        if not value > 0:
+            raise ConfigError("%s %s: must be positive (got %s)" % (filename, what, value))
+    for group, value in cfg.visibility.items():
+        if value not in VISIBILITIES:
+            raise ConfigError("%s [visibility] %s: %r is not one of %s" % (
+                filename, group, value, ", ".join(VISIBILITIES)))

@@ -53,7 +53,8 @@ class Context:
             if self._verdicts is None:
                 student = timing.measure(self.staged.folder, self.cfg.timing_timeout,
                                          self.cfg.memory_mb, self.cfg.parallel)
-                self._verdicts = timing.judge(student, self.measure_reference())
+                self._verdicts = timing.judge(student, self.measure_reference(),
+                                              self.cfg.factors)
             return self._verdicts
 
 
@@ -91,7 +92,8 @@ def judge_record(check, record: dict, child: ChildResult, expected: dict,
     return fraction, "\n".join(messages) if messages else "passed"
 
 
-def check_test(check, seed: int, points: float, test_number: str, hidden: bool) -> GradedTest:
+def check_test(check, seed: int, points: float, test_number: str, hidden: bool,
+               shown: str = "visible") -> GradedTest:
     """A test that runs one check in a fresh sandboxed child and judges it here."""
     def test(context: Context, set_score=None) -> str:
         filename = check.module + ".py"
@@ -108,7 +110,7 @@ def check_test(check, seed: int, points: float, test_number: str, hidden: bool) 
 
     test.__doc__ = check.name + (" (hidden inputs)" if hidden else "")
     test = tags(check.module, "hidden" if hidden else "public")(test)
-    test = visibility("after_published" if hidden else "visible")(test)
+    test = visibility(shown)(test)
     return partial_credit(points)(number(test_number)(test))
 
 
@@ -168,8 +170,9 @@ def collect(cfg: Config, checks) -> list[GradedTest]:
     tests = []
     for group, (hidden, seed, points) in enumerate(((False, checks.PUBLIC_SEED, cfg.public),
                                                     (True, cfg.hidden_seed, cfg.hidden)), 1):
-        tests += [check_test(by_name[name], seed, max_score, "%d.%d" % (group, index), hidden)
-                  for index, (name, max_score) in enumerate(points.items(), 1)]
+        shown = cfg.visibility["hidden" if hidden else "public"]
+        tests += [check_test(by_name[name], seed, max_score, "%d.%d" % (group, index), hidden,
+                             shown) for index, (name, max_score) in enumerate(points.items(), 1)]
     tests += [timing_test(name, max_score, "3.%d" % index)
               for index, (name, max_score) in enumerate(cfg.timing.items(), 1)]
     return tests + [pylint_test(cfg.pylint_points, cfg.pylint_report), plot_test]

@@ -105,6 +105,7 @@ def grade(staged: StagedSubmission, cfg=None,
     """
     checks, _, _ = reference()
     cfg = cfg or config_module.load(check_names=[c.name for c in checks.CHECKS])
+    checks.TOLERANCE.update(cfg.tolerance)  # judges run in this process only
     context = Context(staged, cfg, {seed: _expected(seed) for seed in (checks.PUBLIC_SEED,
                                                                         cfg.hidden_seed)},
                       lambda: reference_timing or measure_reference(cfg))
@@ -117,10 +118,11 @@ def grade(staged: StagedSubmission, cfg=None,
     return results
 
 
-def grade_path(path: Path, work: Path, reference_timing: timing.Measurement | None = None
+def grade_path(path: Path, work: Path, cfg=None,
+               reference_timing: timing.Measurement | None = None
                ) -> tuple[list[TestResult], StagedSubmission, float]:
     """Stage a submission found at path, grade it; return results and timing."""
     start = time.monotonic()
     staged = stage_submission(path, work / "staging")
-    results = grade(staged, reference_timing=reference_timing)
+    results = grade(staged, cfg, reference_timing)
     return results, staged, time.monotonic() - start

@@ -22,7 +22,7 @@ from autograder.grader import reference
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
-RUNTIME = ("numpy", "nbformat", "pylint")
+RUNTIME = ("numpy", "nbformat", "pylint", "gradescope-utils")
 SKIP_DIRS = {"__pycache__", "written", "datasets", "saved", "tests"}
 
 

@@ -39,7 +39,8 @@ def _candidates(root: Path) -> list[Path]:
                   and "__MACOSX" not in p.parts and not p.name.startswith("._"))
 
 
-def _extract_zip(archive: Path, dest: Path) -> None:
+def extract_zip(archive: Path, dest: Path) -> None:
+    """Unpack a zip, refusing paths outside dest and files too large to be code."""
     try:
         with zipfile.ZipFile(archive) as zipped:
             for info in zipped.infolist():
@@ -87,7 +88,7 @@ def _unpack(path: Path, unpacked: Path, staged: StagedSubmission) -> list[Path]:
         if path.is_dir():
             shutil.copytree(path, unpacked, dirs_exist_ok=True)
         elif path.suffix == ".zip":
-            _extract_zip(path, unpacked)
+            extract_zip(path, unpacked)
         elif path.is_file():
             shutil.copy2(path, unpacked / path.name)
         else:

@@ -10,6 +10,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder import config, grader, results
@@ -234,6 +235,53 @@ def test_config_rejects_typos_and_negative_points(tmp_path):
     bad.write_text(text.replace("softmax = 1.5", "softmax = -1", 1))
     with pytest.raises(config.ConfigError, match="negative points"):
         config.load(bad)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("naive_factor = 4", "naive_factr = 4", "unknown key 'naive_factr'"),
+    ("rtol = 1e-5", "rtol = 0", "tolerances. rtol: must be positive"),
+    ("hidden = after_published", "hidden = after_publish", "not one of visible"),
+    ("parallel = 2", "parallel = two", "invalid literal"),
+])
+def test_config_rejects_bad_values(tmp_path, old, new, message):
+    text = (ROOT / "autograder" / "config.ini").read_text()
+    assert text.count(old) == 1
+    bad = tmp_path / "config.ini"
+    bad.write_text(text.replace(old, new))
+    with pytest.raises(config.ConfigError, match=message):
+        config.load(bad)
+
+
+def test_config_settings_reach_the_tests(tmp_path):
+    """Visibility, tolerances, factors and skipped timing tests come from config.ini."""
+    # pylint: disable=import-outside-toplevel
+    from autograder import graded_tests, timing
+    text = (ROOT / "autograder" / "config.ini").read_text()
+    custom = tmp_path / "config.ini"
+    custom.write_text(text.replace("hidden = after_published", "hidden = hidden")
+                      .replace("negSamplingLossAndGradient = 2\n", "")
+                      .replace("atol = 1e-7", "atol = 0.5").replace("naive_factor = 4",
+                                                                     "naive_factor = 0.5"))
+    cfg = config.load(custom)
+    assert list(cfg.timing) == ["naiveSoftmaxLossAndGradient"] and cfg.tolerance["atol"] == 0.5
+    checks, _, _ = grader.reference()
+    tests = graded_tests.collect(cfg, checks)
+    assert {t.__visibility__ for t in tests if "hidden" in t.__tags__} == {"hidden"}
+    assert [t.__doc__ for t in tests if "timing" in t.__tags__] == [
+        "timing: naiveSoftmaxLossAndGradient"]
+    same = timing.Measurement({(f, s): 1e-4 for f in (timing.NAIVE, timing.NEGSAMP)
+                               for s in timing.SIZES}, {})
+    assert not timing.judge(same, same, cfg.factors)[timing.NAIVE].passed  # 1x > 0.5x allowed
+    assert timing.judge(same, same)[timing.NAIVE].passed
+    try:  # a loose atol lets a wrong value through: the grader applies config's tolerances
+        checks.TOLERANCE.update(cfg.tolerance)
+        outputs = {"values": np.full(16, 0.3), "scalar": 0.5, "large": np.zeros(4),
+                   "warnings": []}
+        expected = dict.fromkeys(("sigmoid",), np.full(16, 0.5))
+        expected.update(sigmoid_scalar=np.array(0.6), sigmoid_large=np.zeros(4))
+        assert checks.judgeSigmoid(outputs, expected)[0] == 1.0
+    finally:
+        checks.TOLERANCE.update(rtol=1e-5, atol=1e-7)
 
 
 def test_results_validation_catches_bad_rows():

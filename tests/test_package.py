@@ -23,7 +23,7 @@ def test_zip_layout(built_zip):
     assert {"setup.sh", "run_autograder", "autograder/harness.py", "solutions/word2vec.py",
             "solutions/utils/checks.py"} <= names
     assert not [n for n in names if "/written/" in n or "__pycache__" in n]
-    assert "numpy==" in requirements
+    assert "numpy==" in requirements and "gradescope-utils==" in requirements
 
 
 @pytest.mark.parametrize("submission, score", [(SOLUTIONS, 34), (ASSIGNMENT, 0)])

@@ -100,3 +100,17 @@ CORRECT = {
         gradOutsideVectors = np.sum([r[2] for r in results], axis=0)
 """),
 }
+
+
+def write_variant(folder, variant):
+    """A submission folder: a BUGGY entry, or the word2vec.py text of a CORRECT one."""
+    folder.mkdir(parents=True)
+    texts = {f: (SOLUTIONS / f).read_text(encoding="utf-8") for f in ("word2vec.py", "sgd.py")}
+    if isinstance(variant, str):
+        texts["word2vec.py"] = variant
+    else:
+        filename, edits = variant[:2]
+        texts[filename] = edited(edits, filename)
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

@@ -19,6 +19,10 @@ import numpy as np
 
 from utils.compare import diagnose_arrays
 
+# How close a value must be to the expected one (the autograder sets these from
+# its config.ini), and how close a gradient to centred differences of the loss.
+TOLERANCE = {"rtol": 1e-5, "atol": 1e-7}
+GRADIENT_CHECK_TOLERANCE = {"rtol": 1e-4, "atol": 1e-6}
 EXPECTED_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "public_expected.npz")
 PUBLIC_SEED = 224
 
@@ -251,7 +255,7 @@ def _compare(outputs, expected, pairs, function, **hints) -> Judgement:
     passed = 0
     for name, key in pairs:
         mismatch = diagnose_arrays(outputs.get(name), expected[key], name=name, strict=True,
-                                   rtol=1e-5, atol=1e-7, **hints)
+                                   **TOLERANCE, **hints)
         if mismatch is None:
             passed += 1
         else:
@@ -303,7 +307,7 @@ def judgeLoss(function, case):
             return fraction, messages
         consistent = all(
             diagnose_arrays(outputs[name], outputs["numeric" + name[0].upper() + name[1:]],
-                            strict=True, rtol=1e-4, atol=1e-6) is None
+                            strict=True, **GRADIENT_CHECK_TOLERANCE) is None
             for name in ("gradCenterVec", "gradOutsideVecs"))
         if not consistent:
             messages.append("%s: your gradients disagree with centred differences of your own "

@@ -1,0 +1,423 @@
+"""Grade many submissions: a Gradescope export or a folder of zips and folders.
+
+Each submission is graded by its own `python -m autograder grade` process, the
+same code path as one submission on Gradescope, so a submission that breaks
+anything breaks only its own row. Results land in OUT/results/<id>.json the
+moment a submission is done (written atomically), which makes a run resumable:
+a crash or Ctrl-C loses nothing graded, and rerunning skips what is done.
+OUT/grades.csv, OUT/errors.log and the report are rebuilt from those files.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import config as config_module
+from autograder import results as results_module
+from autograder.submission import extract_zip
+
+ROOT = Path(__file__).resolve().parents[1]
+METADATA = "submission_metadata.yml"
+IDENTITY = ("name", "email", "sid")
+GRADE_TIMEOUT = 600.0  # seconds per submission: Gradescope's default
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ENTRY_SUFFIXES = (".zip", ".ipynb")  # besides folders: what one submission may be
+CODE_SUFFIXES = (".py", ".ipynb")
+
+
+class BatchError(Exception):
+    """The batch cannot start (bad input, another autograder's output): the message says why."""
+
+
+@dataclass
+class Submission:
+    """One submission to grade: a safe identifier, where it is, who submitted it."""
+
+    id: str
+    path: Path
+    name: str = ""
+    email: str = ""
+    sid: str = ""
+
+
+# ---------------------------------------------------------------- finding submissions
+
+def _safe_id(text: str, taken: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "submission"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = "%s-%d" % (base, n)
+    taken.add(candidate)
+    return candidate
+
+
+def _submitters(entry) -> dict[str, str]:
+    """name, email and sid from one entry of Gradescope's metadata (several joined by '; ')."""
+    people = []
+    if isinstance(entry, dict):
+        people = entry.get(":submitters") or entry.get("submitters") or []
+    identity = {}
+    for key in IDENTITY:
+        values = [str(p.get(":" + key, p.get(key, "")) or "") for p in people if isinstance(p, dict)]
+        identity[key] = "; ".join(v for v in values if v)
+    return identity
+
+
+def _read_metadata(path: Path) -> dict:
+    import yaml  # pylint: disable=import-outside-toplevel  # batch only: not in the Gradescope zip
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise BatchError("cannot read %s: %s" % (path, error)) from None
+    if not isinstance(data, dict):
+        raise BatchError("%s does not map submission folders to their metadata" % path)
+    return data
+
+
+def _export_root(source: Path, scratch: Path) -> Path:
+    """The folder holding the submissions: source itself, or an unpacked export zip."""
+    if source.is_dir():
+        root = source
+    elif source.suffix == ".zip":
+        try:
+            extract_zip(source, scratch)
+        except (ValueError, OSError) as error:
+            raise BatchError("%s cannot be unpacked (%s): download the export again"
+                             % (source, error)) from None
+        root = scratch
+    else:
+        raise BatchError("%s is neither a folder nor a zip of submissions" % source)
+    entries = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
+    if len(entries) == 1 and entries[0].is_dir() and not (root / METADATA).exists() \
+            and not _looks_like_one_submission(entries[0]):
+        root = entries[0]  # the export zip's single top-level folder
+    return root
+
+
+def _looks_like_one_submission(folder: Path) -> bool:
+    return any(p.suffix in CODE_SUFFIXES for p in folder.iterdir() if p.is_file())
+
+
+def find_submissions(source: Path, scratch: Path) -> list[Submission]:
+    """Every submission under source, sorted by identifier.
+
+    source is a Gradescope export (folders submission_<n> and one
+    submission_metadata.yml naming who submitted each), its zip, or a plain
+    folder whose entries (folders, zips, .py files, notebooks) are one
+    submission each.
+    """
+    root = _export_root(source, scratch)
+    metadata = _read_metadata(root / METADATA) if (root / METADATA).exists() else {}
+    taken: set[str] = set()
+    found = []
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith((".", "__MACOSX")) or entry.name == METADATA:
+            continue
+        if not (entry.is_dir() or entry.suffix in ENTRY_SUFFIXES):
+            continue
+        key = entry.name if entry.is_dir() else entry.stem
+        meta = metadata.get(entry.name) or metadata.get(key)
+        if meta is None and entry.is_dir() and (entry / METADATA).exists():
+            meta = _read_metadata(entry / METADATA)
+        found.append(Submission(_safe_id(key, taken), entry, **_submitters(meta or {})))
+    if not found:
+        raise BatchError("no submission found in %s (expected folders, zips, .py files or "
+                         "notebooks, or a Gradescope export)" % source)
+    return found
+
+
+def shard(submissions: list[Submission], spec: str | None) -> list[Submission]:
+    """The i-th of n interleaved shares ("i/n", 1-based) of a sorted list of submissions."""
+    if not spec:
+        return submissions
+    match = re.fullmatch(r"(\d+)/(\d+)", spec.strip())
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise BatchError("--shard %r: write i/n with 1 <= i <= n, for example 2/4" % spec)
+    index, count = int(match.group(1)) - 1, int(match.group(2))
+    return [s for n, s in enumerate(submissions) if n % count == index]
+
+
+# ---------------------------------------------------------------- output folder
+
+def fingerprint(config_path: Path) -> str:
+    """A hash of the grading code, the reference and the configuration.
+
+    Results made by another fingerprint must not mix with these in one folder.
+    """
+    digest = hashlib.sha256()
+    files = sorted((ROOT / "autograder").glob("*.py")) + sorted((ROOT / "solutions").glob("*.py"))
+    files += sorted((ROOT / "solutions" / "utils").glob("*.py")) + [config_path]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _claim(out: Path, stamp: str, force: bool) -> None:
+    """Record the fingerprint in OUT/batch.json; refuse to mix two autograders' results."""
+    marker = out / "batch.json"
+    if marker.exists() and not force:
+        previous = json.loads(marker.read_text(encoding="utf-8")).get("fingerprint")
+        if previous != stamp:
+            raise BatchError("%s holds results from another autograder or config.ini "
+                             "(fingerprint %s, now %s): regrade everything with --force, or "
+                             "use another --out" % (out, previous, stamp))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results").mkdir(exist_ok=True)
+    marker.write_text(json.dumps({"fingerprint": stamp}) + "\n", encoding="utf-8")
+
+
+def load_results(path: Path) -> dict | None:
+    """A valid results file, or None (missing, half-written or invalid)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        results_module.validate(data)
+        return data
+    except (OSError, ValueError, results_module.ResultsError):
+        return None
+
+
+def _cell(text: str) -> str:
+    """A spreadsheet cell that a student's name cannot turn into a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def write_grades(out: Path, submissions: list[Submission], errors: dict[str, str]) -> Path:
+    """OUT/grades.csv: identity, status, total and one column per test, from the results files."""
+    rows, tests = [], []
+    for sub in submissions:
+        data = load_results(out / "results" / (sub.id + ".json"))
+        row = {"submission": sub.id, **{k: _cell(getattr(sub, k)) for k in IDENTITY}}
+        if data is None:
+            row["status"] = "error" if sub.id in errors else "not graded"
+        else:
+            row.update(status="graded", score="%g" % data["score"],
+                       max_score="%g" % sum(t.get("max_score", 0) for t in data["tests"]))
+            for test in data["tests"]:
+                if test["name"] not in tests:
+                    tests.append(test["name"])
+                row[test["name"]] = "%g" % test["score"]
+        rows.append(row)
+    target = out / "grades.csv"
+    with tempfile.NamedTemporaryFile("w", dir=out, delete=False, newline="",
+                                     encoding="utf-8", suffix=".csv") as handle:
+        writer = csv.DictWriter(handle, ["submission", *IDENTITY, "status", "score", "max_score",
+                                         *tests], restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(handle.name, target)
+    return target
+
+
+def _log_error(out: Path, sub: Submission, message: str) -> None:
+    with open(out / "errors.log", "a", encoding="utf-8") as log:
+        log.write("%s  %s (%s): %s\n" % (time.strftime("%Y-%m-%d %H:%M:%S"), sub.id, sub.path,
+                                         message.strip().replace("\n", "\n    ")))
+
+
+# ---------------------------------------------------------------- grading
+
+class Progress:
+    """A progress line with rate and time left (a bar on a terminal, plain lines otherwise)."""
+
+    def __init__(self, total: int, skipped: int, stream=sys.stderr):
+        self.total, self.done, self.errors = total, 0, 0
+        self.skipped, self.stream = skipped, stream
+        self.start = time.monotonic()
+        self.tty = stream.isatty()
+
+    def line(self) -> str:
+        """n/total, a bar, submissions per minute and the time left."""
+        elapsed = max(time.monotonic() - self.start, 1e-9)
+        rate = self.done / elapsed * 60
+        left = (self.total - self.done) / (self.done / elapsed) if self.done else None
+        filled = int(30 * self.done / self.total) if self.total else 30
+        return "[%s%s] %d/%d  %.1f/min  %s left%s" % (
+            "#" * filled, "." * (30 - filled), self.done, self.total, rate,
+            "?" if left is None else "%dm%02ds" % divmod(int(left), 60),
+            "  (%d errors)" % self.errors if self.errors else "")
+
+    def update(self, sub: Submission, outcome: str) -> None:
+        """Count one finished submission and show it."""
+        self.done += 1
+        self.errors += outcome.startswith("error")
+        if self.tty:
+            self.stream.write("\r\033[K" + self.line())
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write("%s  %s: %s\n" % (self.line(), sub.id, outcome))
+        self.stream.flush()
+
+
+@dataclass
+class Runner:
+    """How to grade one submission in its own grader process."""
+
+    out: Path
+    config_path: Path
+    reference_timing: Path | None
+    parallel: int
+    timeout: float = GRADE_TIMEOUT
+
+    def __post_init__(self):
+        self._running: dict[str, subprocess.Popen] = {}
+        self._lock = threading.Lock()
+
+    def command(self, sub: Submission) -> list[str]:
+        """python -m autograder grade, with the batch's settings."""
+        command = [sys.executable, "-m", "autograder", "grade", str(sub.path.resolve()),
+                   "--results", str((self.out / "results" / (sub.id + ".json")).resolve()),
+                   "--config", str(self.config_path.resolve()),
+                   "--parallel", str(self.parallel)]
+        if self.reference_timing:
+            command += ["--reference-timing", str(self.reference_timing.resolve())]
+        return command
+
+    def grade(self, sub: Submission) -> str | None:
+        """Grade; None when the results file is there and valid, else what went wrong."""
+        target = self.out / "results" / (sub.id + ".json")
+        with subprocess.Popen(self.command(sub), cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                              start_new_session=True) as process:
+            with self._lock:
+                self._running[sub.id] = process
+            try:
+                output, _ = process.communicate(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                _kill(process)
+                process.communicate()
+                return "grading took longer than %g s and was stopped" % self.timeout
+            finally:
+                with self._lock:
+                    self._running.pop(sub.id, None)
+        if process.returncode == 0 and load_results(target) is not None:
+            return None
+        tail = output.decode("utf-8", "replace")[-2000:]
+        return "the grader exited with status %s:\n%s" % (process.returncode, tail)
+
+    def stop_all(self) -> None:
+        """Kill every grader still running (Ctrl-C)."""
+        with self._lock:
+            for process in self._running.values():
+                _kill(process)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _measure_reference(out: Path, cfg) -> Path:
+    """The reference's costs, measured once for the whole batch (OUT/reference_timing.json)."""
+    from autograder.grader import measure_reference  # pylint: disable=import-outside-toplevel
+    target = out / "reference_timing.json"
+    target.write_text(measure_reference(cfg).to_json(), encoding="utf-8")
+    return target
+
+
+@dataclass
+class BatchSummary:
+    """What a run did."""
+
+    graded: int
+    skipped: int
+    errors: int
+    interrupted: bool
+    seconds: float
+
+
+def run(source: Path, out: Path, config_path: Path = config_module.CONFIG, jobs: int = 0,
+        force: bool = False, shard_spec: str | None = None, stream=sys.stderr,
+        grade_timeout: float = GRADE_TIMEOUT) -> BatchSummary:
+    # pylint: disable=too-many-arguments,too-many-positional-arguments,too-many-locals
+    """Grade every submission of source that OUT does not hold yet; rebuild grades.csv."""
+    from autograder.package import check_config  # pylint: disable=import-outside-toplevel
+    start = time.monotonic()
+    cfg = check_config(config_path)
+    _claim(out, fingerprint(config_path), force)
+    submissions = shard(find_submissions(source, out / ".export"), shard_spec)
+    todo = [s for s in submissions
+            if force or load_results(out / "results" / (s.id + ".json")) is None]
+    jobs = jobs or os.cpu_count() or 1
+    errors: dict[str, str] = {}
+    progress = Progress(len(todo), len(submissions) - len(todo), stream)
+    stream.write("%d submissions, %d already graded, %d to grade with %d at a time\n" % (
+        len(submissions), progress.skipped, len(todo), jobs))
+    interrupted = False
+    if todo:
+        timing_file = _measure_reference(out, cfg) if cfg.timing else None
+        runner = Runner(out, config_path, timing_file, parallel=1 if jobs > 1 else cfg.parallel,
+                        timeout=grade_timeout)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            pending = {pool.submit(runner.grade, sub): sub for sub in todo}
+            try:
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        sub = pending.pop(future)
+                        problem = future.result()
+                        if problem:
+                            errors[sub.id] = problem
+                            _log_error(out, sub, problem)
+                        progress.update(sub, "error (see errors.log)" if problem else "graded")
+            except KeyboardInterrupt:
+                interrupted = True
+                for future in pending:
+                    future.cancel()
+                runner.stop_all()
+    write_grades(out, submissions, errors)
+    return BatchSummary(progress.done - progress.errors, progress.skipped, len(errors),
+                        interrupted, time.monotonic() - start)
+
+
+def merge(out: Path, parts: list[Path]) -> int:
+    """Gather the results of several shards (same fingerprint) into OUT; return their number."""
+    stamps = set()
+    for part in parts:
+        marker = part / "batch.json"
+        if not marker.exists():
+            raise BatchError("%s is not a batch output folder (no batch.json)" % part)
+        stamps.add(json.loads(marker.read_text(encoding="utf-8"))["fingerprint"])
+    if len(stamps) != 1:
+        raise BatchError("the shards were graded by different autograders or configurations "
+                         "(fingerprints %s): regrade them with the same one" % ", ".join(sorted(stamps)))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results").mkdir(exist_ok=True)
+    (out / "batch.json").write_text(json.dumps({"fingerprint": stamps.pop()}) + "\n",
+                                    encoding="utf-8")
+    submissions: dict[str, Submission] = {}
+    errors: dict[str, str] = {}
+    log = []
+    for part in parts:
+        with open(part / "grades.csv", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["submission"] in submissions:
+                    raise BatchError("submission %s is in two shards" % row["submission"])
+                identity = {k: row[k][1:] if row[k].startswith("'") else row[k] for k in IDENTITY}
+                submissions[row["submission"]] = Submission(row["submission"], part, **identity)
+                if row["status"] == "error":
+                    errors[row["submission"]] = "see errors.log"
+                source = part / "results" / (row["submission"] + ".json")
+                if source.exists():
+                    (out / "results" / source.name).write_bytes(source.read_bytes())
+        if (part / "errors.log").exists():
+            log.append((part / "errors.log").read_text(encoding="utf-8"))
+    (out / "errors.log").write_text("".join(log), encoding="utf-8")
+    write_grades(out, sorted(submissions.values(), key=lambda s: s.id), errors)
+    return len(submissions)

@@ -1,0 +1,255 @@
+"""Batch grading: finding submissions, resuming, errors, sharding, determinism."""
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from autograder import batch
+from autograder.report import build_report
+from tests.conftest import ASSIGNMENT, ROOT, SOLUTIONS
+from tests.variants import BUGGY, write_variant
+
+METADATA = """\
+submission_101:
+  :submitters:
+  - :name: Ada Lovelace
+    :sid: '001'
+    :email: ada@example.edu
+  :created_at: 2026-11-20 10:00:00.000000000 -08:00
+submission_102:
+  :submitters:
+  - :name: '=HYPERLINK("http://evil", "x")'
+    :sid: '002'
+    :email: mallory@example.edu
+  - :name: Carol
+    :sid: '003'
+    :email: carol@example.edu
+"""
+
+
+def _copy(source, target):
+    target.mkdir(parents=True)
+    for name in ("word2vec.py", "sgd.py"):
+        shutil.copy(source / name, target / name)
+    return target
+
+
+@pytest.fixture(name="cheap_config")
+def fixture_cheap_config(tmp_path_factory):
+    """No timing tests, no pylint report: the batch machinery, not the grading, is tested."""
+    text = (ROOT / "autograder" / "config.ini").read_text()
+    for line in ("naiveSoftmaxLossAndGradient = 2\n", "negSamplingLossAndGradient = 2\n"):
+        assert text.count(line) == 1  # the [timing] lines: the checks' names have suffixes
+        text = text.replace(line, "")
+    path = tmp_path_factory.mktemp("config") / "config.ini"
+    path.write_text(text.replace("report = yes", "report = no"))
+    return path
+
+
+@pytest.fixture(name="export")
+def fixture_export(tmp_path):
+    """A Gradescope export: the reference, and the skeleton submitted by two students."""
+    root = tmp_path / "export"
+    _copy(SOLUTIONS, root / "submission_101")
+    _copy(ASSIGNMENT, root / "submission_102")
+    (root / "submission_metadata.yml").write_text(METADATA)
+    return root
+
+
+def _rows(out):
+    with open(out / "grades.csv", encoding="utf-8", newline="") as handle:
+        return {row["submission"]: row for row in csv.DictReader(handle)}
+
+
+def test_finds_a_gradescope_export_with_identities(export, tmp_path):
+    found = batch.find_submissions(export, tmp_path / "scratch")
+    assert [(s.id, s.name, s.sid) for s in found] == [
+        ("submission_101", "Ada Lovelace", "001"),
+        ("submission_102", '=HYPERLINK("http://evil", "x"); Carol', "002; 003")]
+
+
+def test_finds_the_export_inside_its_zip(export, tmp_path):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in export.rglob("*"):
+            zipped.write(path, "assignment_123_export/" + path.relative_to(export).as_posix())
+    found = batch.find_submissions(archive, tmp_path / "scratch")
+    assert [s.name for s in found] == ["Ada Lovelace", '=HYPERLINK("http://evil", "x"); Carol']
+
+
+def test_finds_a_plain_folder_of_zips_folders_and_notebooks(tmp_path):
+    root = tmp_path / "submissions"
+    _copy(SOLUTIONS, root / "alice")
+    shutil.make_archive(str(root / "bob smith"), "zip", SOLUTIONS, ".")
+    (root / "carol.ipynb").write_text("{}")
+    (root / "notes.txt").write_text("not a submission")
+    found = batch.find_submissions(root, tmp_path / "scratch")
+    assert [(s.id, s.path.name) for s in found] == [
+        ("alice", "alice"), ("bob_smith", "bob smith.zip"), ("carol", "carol.ipynb")]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.mkdir(), "no submission found"),
+    (lambda p: p.with_suffix(".zip").write_bytes(b"PK\x03\x04 broken"), "cannot be unpacked"),
+    (lambda p: p.with_suffix(".txt").write_text("x"), "neither a folder nor a zip"),
+])
+def test_bad_input_is_a_clear_error(tmp_path, make, message):
+    target = tmp_path / "input"
+    make(target)
+    source = next(tmp_path.glob("input*"))
+    with pytest.raises(batch.BatchError, match=message):
+        batch.find_submissions(source, tmp_path / "scratch")
+
+
+def test_an_unreadable_metadata_file_is_a_clear_error(export, tmp_path):
+    (export / "submission_metadata.yml").write_text("submission_101: [unclosed\n")
+    with pytest.raises(batch.BatchError, match="cannot read .*submission_metadata.yml"):
+        batch.find_submissions(export, tmp_path / "scratch")
+
+
+def test_shards_split_the_list_and_cover_it():
+    subs = [batch.Submission("s%02d" % n, ROOT) for n in range(11)]
+    parts = [batch.shard(subs, "%d/3" % i) for i in (1, 2, 3)]
+    assert sorted(s.id for part in parts for s in part) == [s.id for s in subs]
+    assert [len(p) for p in parts] == [4, 4, 3]
+    for spec in ("0/3", "4/3", "1-3", "a/b"):
+        with pytest.raises(batch.BatchError, match="i/n"):
+            batch.shard(subs, spec)
+
+
+def test_batch_grades_resumes_and_escapes_formulas(export, tmp_path, cheap_config):
+    out = tmp_path / "out"
+    summary = batch.run(export, out, cheap_config, jobs=2)
+    assert (summary.graded, summary.skipped, summary.errors) == (2, 0, 0)
+    rows = _rows(out)
+    assert rows["submission_101"]["score"] == rows["submission_101"]["max_score"] == "30"
+    assert rows["submission_102"]["score"] == "0" and rows["submission_102"]["status"] == "graded"
+    assert rows["submission_102"]["name"].startswith("'=HYPERLINK")  # not a formula
+    assert rows["submission_101"]["sigmoid (hidden inputs)"] == "1.5"
+    assert not (out / "errors.log").exists()
+    stamp = (out / "results" / "submission_101.json").stat().st_mtime_ns
+    # rerun: nothing to do; lose one result (a crash): only that one is graded again
+    assert batch.run(export, out, cheap_config).skipped == 2
+    (out / "results" / "submission_102.json").write_text('{"score": 1, "tes')  # half-written
+    again = batch.run(export, out, cheap_config)
+    assert (again.graded, again.skipped) == (1, 1)
+    assert (out / "results" / "submission_101.json").stat().st_mtime_ns == stamp
+    assert _rows(out) == rows
+
+
+def test_a_submission_the_grader_cannot_finish_is_logged_and_retried(export, tmp_path,
+                                                                        cheap_config):
+    out = tmp_path / "out"
+    summary = batch.run(export, out, cheap_config, jobs=2, grade_timeout=0.5)
+    assert summary.errors == 2
+    assert {row["status"] for row in _rows(out).values()} == {"error"}
+    log = (out / "errors.log").read_text()
+    assert "submission_101" in log and "longer than 0.5 s" in log
+    assert batch.run(export, out, cheap_config).graded == 2
+    assert {row["status"] for row in _rows(out).values()} == {"graded"}
+
+
+def test_results_of_another_autograder_are_not_mixed_in(export, tmp_path, cheap_config):
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "batch.json").write_text(json.dumps({"fingerprint": "0123"}))
+    with pytest.raises(batch.BatchError, match="another autograder or config.ini"):
+        batch.run(export, out, cheap_config)
+
+
+def test_ctrl_c_loses_nothing_and_a_rerun_finishes(tmp_path, cheap_config):
+    root = tmp_path / "submissions"
+    for n in range(6):
+        _copy(SOLUTIONS, root / ("s%d" % n))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "autograder", "batch", str(root), "--out", str(out),
+               "--jobs", "1", "--config", str(cheap_config), "--no-report"]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as process:
+        deadline = time.monotonic() + 120
+        while not list((out / "results").glob("*.json")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == 130, output
+    assert "run the same command again" in output
+    done = {p.stem for p in (out / "results").glob("*.json")}
+    assert 1 <= len(done) < 6
+    rows = _rows(out)
+    assert {k for k, r in rows.items() if r["status"] == "graded"} == done
+    assert not [p for p in (out / "results").iterdir() if p.name.startswith(".")]
+    rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False,
+                           timeout=300)
+    assert rerun.returncode == 0 and "skipped %d already graded" % len(done) in rerun.stdout
+    assert {r["status"] for r in _rows(out).values()} == {"graded"}
+    assert not [p for p in os.listdir(out / "results") if not p.endswith(".json")]
+
+
+def test_shards_merge_into_one_table(tmp_path, cheap_config):
+    root = tmp_path / "submissions"
+    _copy(SOLUTIONS, root / "a")
+    _copy(ASSIGNMENT, root / "b")
+    write_variant(root / "c", BUGGY["sign flipped"])
+    parts = [tmp_path / "shard1", tmp_path / "shard2"]
+    for index, part in enumerate(parts, 1):
+        batch.run(root, part, cheap_config, jobs=1, shard_spec="%d/2" % index)
+    assert set(_rows(parts[0])) == {"a", "c"} and set(_rows(parts[1])) == {"b"}
+    merged = tmp_path / "merged"
+    assert batch.merge(merged, parts) == 3
+    rows = _rows(merged)
+    assert [rows[k]["score"] for k in "abc"] == ["30", "0", rows["c"]["score"]]
+    assert 0 < float(rows["c"]["score"]) < 30
+    assert sorted(p.name for p in (merged / "results").iterdir()) == ["a.json", "b.json",
+                                                                      "c.json"]
+    with pytest.raises(batch.BatchError, match="in two shards"):
+        batch.merge(tmp_path / "again", [parts[0], parts[0]])
+    (parts[1] / "batch.json").write_text(json.dumps({"fingerprint": "other"}))
+    with pytest.raises(batch.BatchError, match="different autograders"):
+        batch.merge(tmp_path / "mixed", parts)
+
+
+def test_the_command_line_reports_bad_input_in_one_line(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "autograder", "batch",
+                             str(tmp_path / "missing"), "--out", str(tmp_path / "out")],
+                            cwd=ROOT, capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+def _comparable(results_dir):
+    """Every test's score, status and feedback; the measured figures of timing tests masked."""
+    table = {}
+    for path in sorted(results_dir.glob("*.json")):
+        for test in json.loads(path.read_text())["tests"]:
+            output = test["output"]
+            if "timing" in test["tags"]:
+                output = re.sub(r"\d+(\.\d+)?", "N", output)
+            table[path.stem, test["name"]] = (test["score"], test["status"], output)
+    return table
+
+
+def test_regrading_gives_identical_scores_and_feedback(tmp_path):
+    """The real configuration (hidden inputs, timing, pylint), graded twice."""
+    root = tmp_path / "submissions"
+    _copy(SOLUTIONS, root / "reference")
+    _copy(ASSIGNMENT, root / "skeleton")
+    write_variant(root / "sign", BUGGY["sign flipped"])
+    write_variant(root / "sigmoid", BUGGY["unstable sigmoid"])
+    first, second = tmp_path / "first", tmp_path / "second"
+    batch.run(root, first, jobs=2)
+    batch.run(root, second, jobs=2)
+    assert _comparable(first / "results") == _comparable(second / "results")
+    assert len(_comparable(first / "results")) == 4 * 20
+    assert (first / "grades.csv").read_text() == (second / "grades.csv").read_text()
+    page = build_report(first).read_text()  # the report of a real batch
+    assert page.count("data:image/png;base64") == 3 and "reference" not in page.split(
+        "Not graded")[-1]
