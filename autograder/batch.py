@@ -248,7 +248,7 @@ class Progress:
         return "[%s%s] %d/%d  %.1f/min  %s left%s" % (
             "#" * filled, "." * (30 - filled), self.done, self.total, rate,
             "?" if left is None else "%dm%02ds" % divmod(int(left), 60),
-            "  (%d errors)" % self.errors if self.errors else "")
+            "  (%d error%s)" % (self.errors, "s" * (self.errors > 1)) if self.errors else "")
 
     def update(self, sub: Submission, outcome: str) -> None:
         """Count one finished submission and show it."""

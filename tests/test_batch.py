@@ -1,6 +1,7 @@
 """Batch grading: finding submissions, resuming, errors, sharding, determinism."""
 
 import csv
+import io
 import json
 import os
 import re
@@ -253,3 +254,14 @@ def test_regrading_gives_identical_scores_and_feedback(tmp_path):
     page = build_report(first).read_text()  # the report of a real batch
     assert page.count("data:image/png;base64") == 3 and "reference" not in page.split(
         "Not graded")[-1]
+
+
+def test_progress_shows_count_rate_and_time_left():
+    stream = io.StringIO()
+    progress = batch.Progress(total=4, skipped=1, stream=stream)
+    progress.update(batch.Submission("alice", ROOT), "graded")
+    progress.update(batch.Submission("bob", ROOT), "error (see errors.log)")
+    first, second = stream.getvalue().splitlines()
+    assert first.startswith("[#######") and " 1/4 " in first and "/min" in first
+    assert "left" in first and first.endswith("alice: graded")
+    assert " 2/4 " in second and "(1 error)" in second
