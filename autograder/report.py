@@ -188,6 +188,17 @@ def _timing_ratio(test: dict) -> float | None:
     return ratio if ratio is not None and ratio > 0 else None
 
 
+def thresholds(results: dict[str, dict]) -> dict[str, float]:
+    """Each cost test's allowed ratio as the grader applied it (config.ini), else the default."""
+    found = dict(THRESHOLDS)
+    for data in results.values():
+        for test in data["tests"]:
+            extra = test.get("extra_data")
+            if isinstance(extra, dict) and _number(extra.get("allowed")) is not None:
+                found[str(extra.get("function"))] = float(extra["allowed"])
+    return found
+
+
 def timing_ratios(results: dict[str, dict]) -> dict[str, list[float | None]]:
     """Per timed function, one ratio per submission (None: the timing run failed)."""
     ratios: dict[str, list[float | None]] = {NAIVE: [], NEGSAMP: []}
@@ -270,13 +281,15 @@ def plot_pass_rates(stats: list[TestStat], path: Path) -> None:
     figure.savefig(path, dpi=100)
 
 
-def plot_timing(ratios: dict[str, list[float | None]], path: Path) -> None:
+def plot_timing(ratios: dict[str, list[float | None]], path: Path,
+                allowed: dict[str, float] | None = None) -> None:
     """Distribution of each cost test's ratio (log x), with its pass threshold."""
+    allowed = allowed or THRESHOLDS
     figure = Figure(figsize=(7, 4.5), layout="constrained")
     for index, function in enumerate((NAIVE, NEGSAMP), 1):
         axes = figure.add_subplot(2, 1, index)
         values = [r for r in ratios.get(function, []) if r is not None]
-        factor = THRESHOLDS[function]
+        factor = allowed[function]
         axes.set_xscale("log")
         if values:
             low, high = min([*values, factor]) / 1.5, max([*values, factor]) * 2.5
@@ -327,12 +340,14 @@ def hint_table(hints: list[HintStat]) -> list[list[str]]:
         [str(len(h.submissions)), h.hint, ", ".join(sorted(h.tests))] for h in hints]
 
 
-def timing_table(ratios: dict[str, list[float | None]]) -> list[list[str]]:
+def timing_table(ratios: dict[str, list[float | None]],
+                 allowed: dict[str, float] | None = None) -> list[list[str]]:
     """Rows of the timing table: how many runs, the median and worst ratio, how many too slow."""
+    allowed = allowed or THRESHOLDS
     rows = [["function", "timed", "no ratio", "median ratio", "worst ratio", "over threshold"]]
     for function, values in ratios.items():
         known = [v for v in values if v is not None]
-        factor = THRESHOLDS.get(function)
+        factor = allowed.get(function)
         over = "-" if factor is None else str(sum(v > factor for v in known))
         rows.append([function, str(len(known)), str(len(values) - len(known)),
                      "%.1fx" % statistics.median(known) if known else "-",
@@ -392,7 +407,7 @@ def _sections(data: BatchData) -> list[tuple[str, list[list[str]], tuple[int, ..
     return [("Summary", summary_table(score_summary(data.rows)), (1,)),
             ("Tests", test_table(stats), (3, 4, 5, 6)),
             ("Most frequent hints", hint_table(frequent_hints(data.results)), (0,)),
-            ("Timing", timing_table(timing_ratios(data.results)), (1, 2, 3, 4, 5))]
+            ("Timing", timing_table(timing_ratios(data.results), thresholds(data.results)), (1, 2, 3, 4, 5))]
 
 
 def render_html(data: BatchData, report_dir: Path) -> str:
@@ -446,7 +461,7 @@ def build_report(out_dir: Path) -> Path:
     # the plots are always written, so that links in report.md never dangle
     plot_scores(graded_scores(data.rows), score_summary(data.rows)["max_score"], report_dir / PLOTS[0])
     plot_pass_rates(pass_rates(data.results), report_dir / PLOTS[1])
-    plot_timing(timing_ratios(data.results), report_dir / PLOTS[2])
+    plot_timing(timing_ratios(data.results), report_dir / PLOTS[2], thresholds(data.results))
     (report_dir / "report.md").write_text(render_markdown(data), encoding="utf-8")
     page = report_dir / "report.html"
     page.write_text(render_html(data, report_dir), encoding="utf-8")

@@ -242,3 +242,12 @@ def test_graded_row_without_results_file(tmp_path):
     assert "results file missing" in text and "<td>bob</td>" in text
     assert "opposite sign" not in text
     assert text.count("data:image/png;base64,") == 3
+
+
+def test_thresholds_follow_what_the_grader_applied():
+    results = {"a": {"tests": [_timing(NAIVE, "3.1", 3.0)]}}
+    assert report.thresholds(results)[NAIVE] == 4.0  # no "allowed": the default
+    results["a"]["tests"][0]["extra_data"]["allowed"] = 2.5  # config.ini naive_factor = 2.5
+    assert report.thresholds(results) == {NAIVE: 2.5, NEGSAMP: 5.0}
+    table = report.timing_table(report.timing_ratios(results), report.thresholds(results))
+    assert table[1][-1] == "1"  # 3.0x is over 2.5x
