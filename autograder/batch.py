@@ -27,6 +27,9 @@ from pathlib import Path
 
 from autograder import config as config_module
 from autograder import results as results_module
+# Importing the sandbox makes this process a child subreaper: the sandboxed children of
+# a grader killed on Ctrl-C or past its time limit become ours, and kill_strays() ends them.
+from autograder import sandbox
 from autograder.submission import extract_zip
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -381,6 +384,7 @@ def run(source: Path, out: Path, config_path: Path = config_module.CONFIG, jobs:
                 for future in pending:
                     future.cancel()
                 runner.stop_all()
+        sandbox.kill_strays()  # every grader has ended: what is left are orphans of killed ones
     write_grades(out, submissions, errors)
     return BatchSummary(progress.done - progress.errors, progress.skipped, len(errors),
                         interrupted, time.monotonic() - start)

@@ -167,13 +167,33 @@ def test_results_of_another_autograder_are_not_mixed_in(export, tmp_path, cheap_
         batch.run(export, out, cheap_config)
 
 
+def _children():
+    """Processes whose parent is this one (it is a subreaper: orphans of the batch land here)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/stat" % entry, encoding="utf-8") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
 def test_ctrl_c_loses_nothing_and_a_rerun_finishes(tmp_path, cheap_config):
     root = tmp_path / "submissions"
+    sleepy = root / "a_sleeps"  # still inside a sandboxed child when Ctrl-C comes
+    _copy(SOLUTIONS, sleepy)
+    text = (sleepy / "word2vec.py").read_text()
+    (sleepy / "word2vec.py").write_text(text.replace(
+        "def sigmoid(x):\n", "def sigmoid(x):\n    import time\n    time.sleep(1000)\n", 1))
     for n in range(6):
         _copy(SOLUTIONS, root / ("s%d" % n))
     out = tmp_path / "out"
     command = [sys.executable, "-m", "autograder", "batch", str(root), "--out", str(out),
-               "--jobs", "1", "--config", str(cheap_config), "--no-report"]
+               "--jobs", "2", "--config", str(cheap_config), "--no-report"]
+    assert "autograder.sandbox" in sys.modules and not _children()
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True) as process:
         deadline = time.monotonic() + 120
@@ -183,8 +203,10 @@ def test_ctrl_c_loses_nothing_and_a_rerun_finishes(tmp_path, cheap_config):
         output, _ = process.communicate(timeout=60)
     assert process.returncode == 130, output
     assert "run the same command again" in output
+    assert not _children(), "the batch left sandboxed children behind"
     done = {p.stem for p in (out / "results").glob("*.json")}
-    assert 1 <= len(done) < 6
+    assert 1 <= len(done) < 7 and "a_sleeps" not in done
+    shutil.rmtree(sleepy)  # (it would only time out again)
     rows = _rows(out)
     assert {k for k, r in rows.items() if r["status"] == "graded"} == done
     assert not [p for p in (out / "results").iterdir() if p.name.startswith(".")]
