@@ -50,6 +50,10 @@ def _grade(args) -> int:
 
 def _report(out: Path) -> Path:
     from autograder.report import build_report  # pylint: disable=import-outside-toplevel
+    if not (out / "grades.csv").is_file():
+        raise batch.BatchError("%s is not a batch output folder (no grades.csv): run "
+                               "`python -m autograder batch SUBMISSIONS --out %s` first"
+                               % (out, out))
     return build_report(out)
 
 
@@ -116,9 +120,6 @@ def main(argv: list[str] | None = None) -> int:
         print("report: %s" % _report(args.out))
         return 0
     except (ConfigError, batch.BatchError) as error:
-        print("error: %s" % error, file=sys.stderr)
-        return 2
-    except FileNotFoundError as error:
         print("error: %s" % error, file=sys.stderr)
         return 2
 

@@ -91,19 +91,23 @@ def _read_metadata(path: Path) -> dict:
     return data
 
 
+def _check_source(source: Path) -> None:
+    if not (source.is_dir() or (source.is_file() and source.suffix == ".zip")):
+        raise BatchError("%s is neither a folder nor a zip of submissions" % source)
+
+
 def _export_root(source: Path, scratch: Path) -> Path:
     """The folder holding the submissions: source itself, or an unpacked export zip."""
+    _check_source(source)
     if source.is_dir():
         root = source
-    elif source.suffix == ".zip":
+    else:
         try:
             extract_zip(source, scratch)
         except (ValueError, OSError) as error:
             raise BatchError("%s cannot be unpacked (%s): download the export again"
                              % (source, error)) from None
         root = scratch
-    else:
-        raise BatchError("%s is neither a folder nor a zip of submissions" % source)
     entries = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
     if len(entries) == 1 and entries[0].is_dir() and not (root / METADATA).exists() \
             and not _looks_like_one_submission(entries[0]):
@@ -143,14 +147,22 @@ def find_submissions(source: Path, scratch: Path) -> list[Submission]:
     return found
 
 
-def shard(submissions: list[Submission], spec: str | None) -> list[Submission]:
-    """The i-th of n interleaved shares ("i/n", 1-based) of a sorted list of submissions."""
+def parse_shard(spec: str | None) -> tuple[int, int] | None:
+    """"i/n" -> (i - 1, n); None for no sharding; a BatchError for anything else."""
     if not spec:
-        return submissions
+        return None
     match = re.fullmatch(r"(\d+)/(\d+)", spec.strip())
     if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
         raise BatchError("--shard %r: write i/n with 1 <= i <= n, for example 2/4" % spec)
-    index, count = int(match.group(1)) - 1, int(match.group(2))
+    return int(match.group(1)) - 1, int(match.group(2))
+
+
+def shard(submissions: list[Submission], spec: str | None) -> list[Submission]:
+    """The i-th of n interleaved shares ("i/n", 1-based) of a sorted list of submissions."""
+    parsed = parse_shard(spec)
+    if parsed is None:
+        return submissions
+    index, count = parsed
     return [s for n, s in enumerate(submissions) if n % count == index]
 
 
@@ -352,6 +364,8 @@ def run(source: Path, out: Path, config_path: Path = config_module.CONFIG, jobs:
     """Grade every submission of source that OUT does not hold yet; rebuild grades.csv."""
     from autograder.package import check_config  # pylint: disable=import-outside-toplevel
     start = time.monotonic()
+    parse_shard(shard_spec)  # bad input first, before anything is written
+    _check_source(source)
     cfg = check_config(config_path)
     _claim(out, fingerprint(config_path), force)
     submissions = shard(find_submissions(source, out / ".export"), shard_spec)

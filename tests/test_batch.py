@@ -240,12 +240,19 @@ def test_shards_merge_into_one_table(tmp_path, cheap_config):
         batch.merge(tmp_path / "mixed", parts)
 
 
-def test_the_command_line_reports_bad_input_in_one_line(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "autograder", "batch",
-                             str(tmp_path / "missing"), "--out", str(tmp_path / "out")],
-                            cwd=ROOT, capture_output=True, text=True, check=False, timeout=60)
+@pytest.mark.parametrize("arguments, message", [
+    (["batch", "{tmp}/missing", "--out", "{tmp}/out"], "neither a folder nor a zip"),
+    (["batch", "{tmp}", "--out", "{tmp}/out", "--shard", "3/2"], "--shard '3/2': write i/n"),
+    (["report", "{tmp}"], "not a batch output folder (no grades.csv)"),
+    (["merge", "{tmp}", "--out", "{tmp}/merged"], "not a batch output folder (no batch.json)"),
+])
+def test_the_command_line_reports_bad_input_in_one_line(tmp_path, arguments, message):
+    result = subprocess.run([sys.executable, "-m", "autograder"] + [
+        a.format(tmp=tmp_path) for a in arguments], cwd=ROOT, capture_output=True, text=True,
+        check=False, timeout=60)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+    assert message in result.stderr and not (tmp_path / "out").exists()
 
 
 def _comparable(results_dir):
