@@ -35,7 +35,7 @@ def _submission(tmp_path, prefix):
 
 def _parent(pid):
     try:
-        return int(Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()[1])
+        return int(Path("/proc/%d/stat" % pid).read_text(encoding="utf-8").rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return 0
 
@@ -50,7 +50,7 @@ def _our_nobody_processes():
     for entry in Path("/proc").iterdir():
         try:
             if not entry.name.isdigit() or entry.stat().st_uid != uid or \
-                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                    (entry / "stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0] == "Z":
                 continue
         except OSError:
             continue
