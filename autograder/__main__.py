@@ -23,13 +23,12 @@ from autograder.config import ConfigError
 def _grade(args) -> int:
     """Grade one submission; exit 0 whenever grading happened, whatever the score."""
     # pylint: disable=import-outside-toplevel
-    from autograder.grader import grade_path
-    from autograder.package import check_config
+    from autograder.grader import grade_path, load_config
     from autograder.timing import Measurement
     if not args.path.exists():
         print("error: %s does not exist" % args.path, file=sys.stderr)
         return 2
-    cfg = check_config(args.config)
+    cfg = load_config(args.config)
     if args.parallel:
         cfg = dataclasses.replace(cfg, parallel=args.parallel)
     reference_timing = None

@@ -195,16 +195,6 @@ def _claim(out: Path, stamp: str, force: bool) -> None:
     marker.write_text(json.dumps({"fingerprint": stamp}) + "\n", encoding="utf-8")
 
 
-def load_results(path: Path) -> dict | None:
-    """A valid results file, or None (missing, half-written or invalid)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        results_module.validate(data)
-        return data
-    except (OSError, ValueError, results_module.ResultsError):
-        return None
-
-
 def _cell(text: str) -> str:
     """A spreadsheet cell that a student's name cannot turn into a formula."""
     return "'" + text if text.startswith(FORMULA_START) else text
@@ -214,7 +204,7 @@ def write_grades(out: Path, submissions: list[Submission], errors: dict[str, str
     """OUT/grades.csv: identity, status, total and one column per test, from the results files."""
     rows, tests = [], []
     for sub in submissions:
-        data = load_results(out / "results" / (sub.id + ".json"))
+        data = results_module.load(out / "results" / (sub.id + ".json"))
         row = {"submission": sub.id, **{k: _cell(getattr(sub, k)) for k in IDENTITY}}
         if data is None:
             row["status"] = "error" if sub.id in errors else "not graded"
@@ -319,7 +309,7 @@ class Runner:
             finally:
                 with self._lock:
                     self._running.pop(sub.id, None)
-        if process.returncode == 0 and load_results(target) is not None:
+        if process.returncode == 0 and results_module.load(target) is not None:
             return None
         tail = output.decode("utf-8", "replace")[-2000:]
         return "the grader exited with status %s:\n%s" % (process.returncode, tail)
@@ -362,15 +352,15 @@ def run(source: Path, out: Path, config_path: Path = config_module.CONFIG, jobs:
         grade_timeout: float = GRADE_TIMEOUT) -> BatchSummary:
     # pylint: disable=too-many-arguments,too-many-positional-arguments,too-many-locals
     """Grade every submission of source that OUT does not hold yet; rebuild grades.csv."""
-    from autograder.package import check_config  # pylint: disable=import-outside-toplevel
+    from autograder.grader import load_config  # pylint: disable=import-outside-toplevel
     start = time.monotonic()
     parse_shard(shard_spec)  # bad input first, before anything is written
     _check_source(source)
-    cfg = check_config(config_path)
+    cfg = load_config(config_path)
     _claim(out, fingerprint(config_path), force)
     submissions = shard(find_submissions(source, out / ".export"), shard_spec)
     todo = [s for s in submissions
-            if force or load_results(out / "results" / (s.id + ".json")) is None]
+            if force or results_module.load(out / "results" / (s.id + ".json")) is None]
     jobs = jobs or os.cpu_count() or 1
     errors: dict[str, str] = {}
     progress = Progress(len(todo), len(submissions) - len(todo), stream)

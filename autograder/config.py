@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import configparser
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG = Path(__file__).resolve().with_name("config.ini")
@@ -30,11 +30,9 @@ class Config:  # pylint: disable=too-many-instance-attributes
     memory_mb: int
     parallel: int
     hidden_seed: int
-    tolerance: dict[str, float] = field(default_factory=lambda: {"rtol": 1e-5, "atol": 1e-7})
-    visibility: dict[str, str] = field(default_factory=lambda: {
-        "public": "visible", "hidden": "after_published"})
-    factors: dict[str, float] = field(default_factory=lambda: {
-        "naive": 4.0, "negsamp": 5.0, "cheaper": 3.0})
+    tolerance: dict[str, float]
+    visibility: dict[str, str]
+    factors: dict[str, float]
 
     @property
     def total(self) -> float:

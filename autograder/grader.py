@@ -36,6 +36,12 @@ def reference():
     return checks, word2vec, sgd
 
 
+def load_config(path: Path = config_module.CONFIG) -> config_module.Config:
+    """config.ini, validated against the checks the reference defines (ConfigError if not)."""
+    checks, _, _ = reference()
+    return config_module.load(path, check_names=[c.name for c in checks.CHECKS])
+
+
 @functools.lru_cache(maxsize=4)
 def _expected(seed: int) -> dict:
     """The reference's outputs on the inputs of a seed (computed once per process)."""
@@ -104,7 +110,7 @@ def grade(staged: StagedSubmission, cfg=None,
     the reference here.
     """
     checks, _, _ = reference()
-    cfg = cfg or config_module.load(check_names=[c.name for c in checks.CHECKS])
+    cfg = cfg or load_config()
     checks.TOLERANCE.update(cfg.tolerance)  # judges run in this process only
     context = Context(staged, cfg, {seed: _expected(seed) for seed in (checks.PUBLIC_SEED,
                                                                         cfg.hidden_seed)},

@@ -9,7 +9,6 @@ Gradescope's (source/, submission/, results/).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 from autograder import config, results
-from autograder.grader import reference
+from autograder.grader import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -42,8 +41,7 @@ def _files(folder: Path):
 
 def build(target: Path = DIST / "autograder.zip") -> tuple[Path, float]:
     """Write the zip; return its path and the total points."""
-    checks, _, _ = reference()
-    cfg = config.load(check_names=[c.name for c in checks.CHECKS])
+    cfg = load_config()
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in ("setup.sh", "run_autograder"):
@@ -55,15 +53,6 @@ def build(target: Path = DIST / "autograder.zip") -> tuple[Path, float]:
             for path, name in _files(folder):
                 archive.write(path, name)
     return target, cfg.total
-
-
-def check_config(path: Path = config.CONFIG) -> config.Config:
-    """Load and validate a grading configuration against the reference's checks.
-
-    What build() checks before it writes the zip; raises config.ConfigError.
-    """
-    checks, _, _ = reference()
-    return config.load(path, check_names=[c.name for c in checks.CHECKS])
 
 
 class GradingError(Exception):
@@ -106,16 +95,12 @@ def run_autograder(root: Path, timeout: float = 600) -> subprocess.CompletedProc
 def read_results(root: Path) -> dict:
     """The parsed, validated root/results/results.json; GradingError when it is not valid."""
     path = Path(root) / "results" / "results.json"
+    if not path.is_file():
+        raise GradingError("run_autograder wrote no results/results.json")
     try:
-        written = json.loads(path.read_text(encoding="utf-8"))
-        results.validate(written)
-    except OSError:
-        raise GradingError("run_autograder wrote no results/results.json") from None
-    except ValueError as error:
-        raise GradingError("results/results.json is not valid JSON: %s" % error) from None
+        return results.read(path)
     except results.ResultsError as error:
-        raise GradingError("results/results.json breaks Gradescope's format: %s" % error) from None
-    return written
+        raise GradingError("results/results.json is not a valid results file: %s" % error) from None
 
 
 def run_in_gradescope_root(zip_path: Path, submission: Path, workdir: Path,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import csv
 import html
-import json
 import math
 import re
 import statistics
@@ -21,6 +20,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from autograder import results as results_module
 from autograder.timing import NAIVE, NAIVE_FACTOR, NEGSAMP, NEGSAMP_FACTOR
 
 PLOTS = ("scores.png", "pass_rates.png", "timing.png")
@@ -93,18 +93,6 @@ def read_grades(out_dir: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _read_results(path: Path) -> dict | None:
-    """One results.json; None when absent or not a results object (the report goes on)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("tests"), list):
-        return None
-    data["tests"] = [t for t in data["tests"] if isinstance(t, dict)]
-    return data
-
-
 def load_batch(out_dir: Path) -> BatchData:
     """grades.csv and the results files of its graded rows."""
     rows = read_grades(out_dir)
@@ -115,7 +103,7 @@ def load_batch(out_dir: Path) -> BatchData:
             continue
         # a submission name is a file name; never let it point outside results/
         data = None if Path(submission).name != submission or not submission else \
-            _read_results(out_dir / "results" / (submission + ".json"))
+            results_module.load(out_dir / "results" / (submission + ".json"))
         if data is None:
             missing.append(submission)
         else:

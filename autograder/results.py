@@ -68,6 +68,26 @@ def validate(results: dict) -> None:
         raise ResultsError("results.json is larger than 1 MB")
 
 
+def read(path: Path) -> dict:
+    """A results file, parsed and validated; ResultsError says what is wrong with it."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError:
+        raise ResultsError("no results file at %s" % path) from None
+    except ValueError as error:
+        raise ResultsError("%s is not valid JSON: %s" % (path, error)) from None
+    validate(data)
+    return data
+
+
+def load(path: Path) -> dict | None:
+    """A valid results file, or None (missing, half-written or invalid)."""
+    try:
+        return read(path)
+    except ResultsError:
+        return None
+
+
 def write(results: dict, path: Path) -> None:
     """Validate, then replace path atomically (whatever was there before)."""
     validate(results)

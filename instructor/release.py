@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import config, package
-from autograder.grader import reference
+from autograder.grader import load_config, reference
 from instructor import handout
 from instructor import written as written_module
 from instructor.assign import ASSIGNMENT, BEGIN, END, ROOT, SOLUTIONS, differences, \
@@ -235,7 +235,7 @@ def _ship_config(target: Path, config_path: Path) -> None:
 def _build_autograder(report: Report, config_path: Path) -> Path | None:
     target = report.dist / "autograder.zip"
     try:
-        total = package.check_config(config_path).total
+        total = load_config(config_path).total
         target, _ = package.build(target)
     except config.ConfigError as error:
         report.config_error = True

@@ -62,12 +62,12 @@ PUBLIC_SHAPES = {
     "sgd": 3,                                                        # dimension of x
 }
 K = 10  # negative samples per outside word (the default of negSamplingLossAndGradient)
+WORDS = "abcdefghijklmnopqrstuvwxyz"  # the skip-gram check's vocabulary: its first |V| letters
 
 
 def _hiddenShapes(seed):
     """Other vocabulary sizes, dimensions, windows and samples for a hidden seed."""
     rng = np.random.default_rng([seed, 1])
-    words = "abcdefghijklmnopqrstuvwxyz"
 
     def samples(V, o, distinct):
         others = np.array([w for w in range(V) if w != o])
@@ -85,7 +85,7 @@ def _hiddenShapes(seed):
         o = int(rng.integers(0, V))
         shapes[name] = (V, int(rng.integers(2, 7)), o, samples(V, o, distinct))
     V = int(rng.integers(4, 10))
-    vocabulary = list(words[:V])
+    vocabulary = list(WORDS[:V])
     window = rng.choice(vocabulary, size=int(rng.integers(3, 7))).tolist()
     shapes["skipgram"] = (V, int(rng.integers(2, 6)), vocabulary[int(rng.integers(0, V))], window)
     shapes["sgd"] = int(rng.integers(2, 6))
@@ -120,7 +120,7 @@ def publicInputs(seed=PUBLIC_SEED):
     V, d, center, outside = shapes["skipgram"]
     inputs["skipgram"] = {
         "centerWord": center, "outsideWords": outside,
-        "word2Ind": {w: i for i, w in enumerate("abcdefghijklmnopqrstuvwxyz"[:V])},
+        "word2Ind": {w: i for i, w in enumerate(WORDS[:V])},
         "centerWordVectors": rng.standard_normal((V, d)),
         "outsideVectors": rng.standard_normal((V, d)),
         "scriptedLoss": rng.standard_normal(len(outside)),
