@@ -1,4 +1,10 @@
-"""Read and check config.ini: a typo or a negative weight is a clear error."""
+"""Read and check an assignment's config.ini: a typo or a negative weight is a clear error.
+
+The configuration holds everything an instructor tunes: points and visibility
+of the checks (public and on hidden inputs), tolerances, the cost tests'
+points and allowed factors, limits and the hidden seed. The names it may use
+are those the assignment's checks module declares.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,8 @@ import configparser
 from dataclasses import dataclass
 from pathlib import Path
 
-CONFIG = Path(__file__).resolve().with_name("config.ini")
-TIMED = ("naiveSoftmaxLossAndGradient", "negSamplingLossAndGradient")
-FACTORS = {"naive_factor": "naive", "negsamp_factor": "negsamp", "cheaper_factor": "cheaper"}
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+CHEAPER = " cheaper"  # "<cost> cheaper = f": the cost must be f times below its cheaper_than's
 
 
 class ConfigError(Exception):
@@ -22,7 +26,8 @@ class Config:  # pylint: disable=too-many-instance-attributes
 
     public: dict[str, float]
     hidden: dict[str, float]
-    timing: dict[str, float]
+    timing: dict[str, float]           # cost test -> points (a cost left out is not run)
+    factors: dict[str, float]          # cost test (or "<cost> cheaper") -> allowed factor
     timing_timeout: float
     pylint_points: float
     pylint_report: bool
@@ -30,91 +35,103 @@ class Config:  # pylint: disable=too-many-instance-attributes
     memory_mb: int
     parallel: int
     hidden_seed: int
-    tolerance: dict[str, float]
+    rtol: float
+    atol: float
     visibility: dict[str, str]
-    factors: dict[str, float]
 
     @property
     def total(self) -> float:
-        """Total points of the coding part."""
+        """Total points of the programming part."""
         return (sum(self.public.values()) + sum(self.hidden.values())
                 + sum(self.timing.values()) + self.pylint_points)
 
 
-def load(path: Path = CONFIG, check_names: list[str] | None = None) -> Config:
-    """Parse and validate; check_names are the checks that exist."""
-    parser = configparser.ConfigParser(inline_comment_prefixes=("#",))
-    parser.optionxform = str  # keep the checks' names as written
-    try:
-        parser.read_string(path.read_text(encoding="utf-8"))
-    except (OSError, configparser.Error) as error:
-        raise ConfigError("cannot read %s: %s" % (path, error)) from None
-    points = {}
-    for section in ("public", "hidden"):
-        if not parser.has_section(section):
-            raise ConfigError("%s: missing section [%s]" % (path.name, section))
-        points[section] = {}
-        for name, value in parser.items(section):
-            if check_names is not None and name not in check_names:
-                raise ConfigError("%s [%s]: no check is called %r (checks: %s)" % (
-                    path.name, section, name, ", ".join(check_names)))
-            try:
-                points[section][name] = float(value)
-            except ValueError:
-                raise ConfigError("%s [%s] %s: %r is not a number" % (
-                    path.name, section, name, value)) from None
-            if points[section][name] < 0:
-                raise ConfigError("%s [%s] %s: negative points (%s)" % (
-                    path.name, section, name, value))
-    timing = _timing(parser, path.name)
-    try:
-        pylint_points = parser.getfloat("style", "pylint")
-        if pylint_points < 0:
-            raise ConfigError("%s [style] pylint: negative points" % path.name)
-        cfg = Config(points["public"], points["hidden"], timing,
-                     parser.getfloat("timing", "timeout"), pylint_points,
-                     parser.getboolean("style", "report"),
-                     parser.getfloat("limits", "timeout"), parser.getint("limits", "memory_mb"),
-                     parser.getint("limits", "parallel"),
-                     parser.getint("hidden_inputs", "seed"),
-                     {k: parser.getfloat("tolerances", k) for k in ("rtol", "atol")},
-                     {k: parser.get("visibility", k) for k in ("public", "hidden")},
-                     {short: parser.getfloat("timing", key) for key, short in FACTORS.items()})
-    except (configparser.Error, ValueError) as error:
-        raise ConfigError("%s: %s" % (path.name, error)) from None
-    _check_values(cfg, path.name)
-    return cfg
+class _Reader:
+    """configparser with errors that name the file, the section and the key."""
 
-
-def _timing(parser: configparser.ConfigParser, filename: str) -> dict[str, float]:
-    """Points of the cost tests; a test left out of [timing] is not run."""
-    known = set(TIMED) | set(FACTORS) | {"timeout"}
-    for name, _ in parser.items("timing") if parser.has_section("timing") else ():
-        if name not in known:
-            raise ConfigError("%s [timing]: unknown key %r (keys: %s)" % (
-                filename, name, ", ".join(sorted(known))))
-    timing = {}
-    for name in TIMED:
-        if not parser.has_option("timing", name):
-            continue
+    def __init__(self, path: Path):
+        self.name = path.name
+        self.parser = configparser.ConfigParser(inline_comment_prefixes=("#",), interpolation=None)
+        self.parser.optionxform = str  # keep the checks' names as written
         try:
-            timing[name] = parser.getfloat("timing", name)
-        except ValueError as error:
-            raise ConfigError("%s [timing] %s: %s" % (filename, name, error)) from None
-        if timing[name] < 0:
-            raise ConfigError("%s [timing] %s: negative points" % (filename, name))
-    return timing
+            self.parser.read_string(path.read_text(encoding="utf-8"))
+        except (OSError, configparser.Error) as error:
+            raise ConfigError("cannot read %s: %s" % (path, error)) from None
+
+    def fail(self, section: str, key: str, problem: str) -> ConfigError:
+        """An error about one line."""
+        return ConfigError("%s [%s] %s: %s" % (self.name, section, key, problem))
+
+    def items(self, section: str) -> list[tuple[str, str]]:
+        """The lines of a section (none when it is absent)."""
+        return self.parser.items(section) if self.parser.has_section(section) else []
+
+    def number(self, section: str, key: str, kind=float, positive: bool = False,
+               value: str | None = None):
+        """A number, checked: not negative (positive when asked)."""
+        if value is None:
+            if not self.parser.has_option(section, key):
+                raise ConfigError("%s: [%s] %s is missing" % (self.name, section, key))
+            value = self.parser.get(section, key)
+        try:
+            number = kind(value)
+        except ValueError:
+            raise self.fail(section, key, "%r is not %s" % (
+                value, "an integer" if kind is int else "a number")) from None
+        if number < 0 or (positive and not number > 0):
+            raise self.fail(section, key, "must be %s (got %s)" % (
+                "positive" if positive else "at least 0", value))
+        return number
+
+    def points(self, section: str, names: list[str]) -> dict[str, float]:
+        """name = points lines, each naming something that exists."""
+        found = {}
+        for key, value in self.items(section):
+            if key not in names:
+                raise self.fail(section, key, "no such test (known: %s)" % ", ".join(names))
+            found[key] = self.number(section, key, value=value)
+        return found
 
 
-def _check_values(cfg: Config, filename: str) -> None:
-    """Limits, tolerances and factors must be positive; visibilities Gradescope's."""
-    for what, value in (("[limits] timeout", cfg.timeout), ("[limits] memory_mb", cfg.memory_mb),
-                        ("[limits] parallel", cfg.parallel), ("[timing] timeout", cfg.timing_timeout),
-                        *(("[tolerances] " + k, v) for k, v in cfg.tolerance.items()),
-                        *(("[timing] %s_factor" % k, v) for k, v in cfg.factors.items())):
-        if not value > 0:
-            raise ConfigError("%s %s: must be positive (got %s)" % (filename, what, value))
-    for group, value in cfg.visibility.items():
-        if value not in VISIBILITIES:
-            raise ConfigError("%s [visibility] %s: %r is not one of %s" % (
-                filename, group, value, ", ".join(VISIBILITIES)))
+def load(path: Path, check_names: list[str], cost_names: list[str],
+         cheaper: dict[str, str] | None = None) -> Config:
+    """Parse and validate; check_names and cost_names are what the assignment declares.
+
+    cheaper maps a cost test to the one it must be cheaper than (its factor is
+    "<cost> cheaper" in [timing_factors]).
+    """
+    read = _Reader(path)
+    for section in ("public", "hidden"):
+        if not read.parser.has_section(section):
+            raise ConfigError("%s: missing section [%s]" % (path.name, section))
+    timing = read.points("timing", cost_names + ["timeout"])
+    timing.pop("timeout", None)
+    factor_names = list(timing) + [name + CHEAPER for name in timing if name in (cheaper or {})]
+    factors = read.points("timing_factors", factor_names)
+    for name in factor_names:
+        if name not in factors:
+            raise ConfigError("%s: [timing_factors] %s is missing (the cost test %s is run)"
+                              % (path.name, name, name.removesuffix(CHEAPER)))
+        read.number("timing_factors", name, positive=True, value=str(factors[name]))
+    visibility = {}
+    for group in ("public", "hidden"):
+        visibility[group] = read.parser.get("visibility", group, fallback="visible")
+        if visibility[group] not in VISIBILITIES:
+            raise read.fail("visibility", group, "%r is not one of %s" % (
+                visibility[group], ", ".join(VISIBILITIES)))
+    try:
+        report = read.parser.getboolean("style", "report", fallback=True)
+    except ValueError as error:
+        raise read.fail("style", "report", str(error)) from None
+    return Config(
+        public=read.points("public", check_names), hidden=read.points("hidden", check_names),
+        timing=timing, factors=factors,
+        timing_timeout=read.number("timing", "timeout", positive=True) if timing else 20.0,
+        pylint_points=read.number("style", "pylint") if read.parser.has_option("style", "pylint")
+        else 0.0, pylint_report=report,
+        timeout=read.number("limits", "timeout", positive=True),
+        memory_mb=read.number("limits", "memory_mb", int, positive=True),
+        parallel=read.number("limits", "parallel", int, positive=True),
+        hidden_seed=read.number("hidden_inputs", "seed", int),
+        rtol=read.number("tolerances", "rtol", positive=True),
+        atol=read.number("tolerances", "atol", positive=True), visibility=visibility)

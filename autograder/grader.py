@@ -1,52 +1,35 @@
 """Grade a staged submission: probe in sandboxed children, judge here.
 
-The judges and the expected outputs come from the reference solution, which
-only this (trusted) process imports. Each test gets a fresh child, so a
-submission that crashes, hangs or floods output in one test loses that test
-only.
+The judges and the inputs come from the assignment's checks module, which
+only this (trusted) process imports; the expected outputs are the reference
+solution's probe outputs on the same inputs, obtained through the same
+harness. Each test gets a fresh child, so a submission that crashes, hangs or
+floods output in one test loses that test only.
 """
 
 from __future__ import annotations
 
-import functools
-import sys
+import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import config as config_module
-from autograder import graded_tests, timing
+from checklib import PUBLIC_SEED
+
+from autograder import assignment as assignment_module
+from autograder import costs, graded_tests
+from autograder.assignment import Assignment
+from autograder.config import Config
 from autograder.graded_tests import Context, GradedTest
-from autograder.sandbox import kill_strays
+from autograder.sandbox import kill_strays, run_child
 from autograder.submission import StagedSubmission, stage_submission
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
 
-
-def reference():
-    """The reference's checks module and its modules (imported in this process only)."""
-    if str(SOLUTIONS) not in sys.path:
-        sys.path.insert(0, str(SOLUTIONS))
-    # pylint: disable=import-outside-toplevel,import-error
-    import sgd
-    import word2vec
-    from utils import checks
-    return checks, word2vec, sgd
-
-
-def load_config(path: Path = config_module.CONFIG) -> config_module.Config:
-    """config.ini, validated against the checks the reference defines (ConfigError if not)."""
-    checks, _, _ = reference()
-    return config_module.load(path, check_names=[c.name for c in checks.CHECKS])
-
-
-@functools.lru_cache(maxsize=4)
-def _expected(seed: int) -> dict:
-    """The reference's outputs on the inputs of a seed (computed once per process)."""
-    checks, word2vec, sgd = reference()
-    return checks.computeExpected(word2vec, sgd, checks.publicInputs(seed))
+class GraderError(Exception):
+    """The reference solution itself fails a check: the assignment, not a student, is wrong."""
 
 
 @dataclass
@@ -93,29 +76,73 @@ def run_test(test: GradedTest, context: Context) -> TestResult:
                       dict(getattr(test, "__extra_data__", {})))
 
 
-def measure_reference(cfg) -> timing.Measurement:
-    """The reference solution's costs, measured now (the ratios need the same conditions)."""
-    with tempfile.TemporaryDirectory(prefix="w2v-reference-") as tmp:
-        staging = stage_submission(SOLUTIONS, Path(tmp) / "staging").folder
-        return timing.measure(staging, cfg.timing_timeout, cfg.memory_mb, cfg.parallel)
+def staged_reference(assignment: Assignment, work: Path) -> StagedSubmission:
+    """The reference solution's required files, staged exactly as a submission would be."""
+    upload = work / "reference"
+    upload.mkdir()
+    for name in assignment.manifest.required:
+        shutil.copy2(assignment.layout.source / name, upload / name)
+    return stage_submission(upload, work / "staging", assignment.layout)
 
 
-def grade(staged: StagedSubmission, cfg=None,
-          reference_timing: timing.Measurement | None = None) -> list[TestResult]:
+def reference_outputs(assignment: Assignment, seed: int, hidden: bool, cfg: Config) -> dict:
+    """The reference's probe outputs for every check, through the same harness as students'."""
+    with tempfile.TemporaryDirectory(prefix="grader-reference-") as tmp:
+        staging = staged_reference(assignment, Path(tmp)).folder
+        request = {"kind": "probe", "checks_module": assignment.manifest.checks,
+                   "checks": list(assignment.checks), "seed": seed, "hidden": hidden,
+                   "student_files": assignment.manifest.required}
+        child = run_child(staging, request, max(cfg.timeout, 60.0), cfg.memory_mb)
+    outputs = {}
+    for name, record in zip(assignment.checks, child.records):
+        if record.get("status") != "ok":
+            raise GraderError("the reference solution fails the check %r on %s inputs (%s: %s "
+                              "%s): fix the reference or the check" % (
+                                  name, "hidden" if hidden else "public",
+                                  record.get("status", child.status), record.get("error", ""),
+                                  record.get("message", child.stdout_tail[-300:])))
+        outputs[name] = record["outputs"]
+    return outputs
+
+
+def measure_reference(assignment: Assignment, cfg: Config) -> costs.Measurement:
+    """The reference's costs, measured now (the ratios need the same conditions)."""
+    names = set(cfg.timing) | {assignment.costs[n].cheaper_than for n in cfg.timing} - {None}
+    with tempfile.TemporaryDirectory(prefix="grader-reference-") as tmp:
+        staging = staged_reference(assignment, Path(tmp)).folder
+        return costs.measure(staging, [assignment.costs[n] for n in sorted(names)],
+                             assignment.manifest.checks, cfg.timing_timeout, cfg.memory_mb,
+                             cfg.parallel)
+
+
+def _cached(function):
+    """Compute once, on first use, from any thread."""
+    lock, box = threading.Lock(), {}
+
+    def get(*key):
+        with lock:
+            if key not in box:
+                box[key] = function(*key)
+            return box[key]
+    return get
+
+
+def grade(staged: StagedSubmission, cfg: Config | None = None,
+          reference_timing: costs.Measurement | None = None,
+          assignment: Assignment | None = None) -> list[TestResult]:
     """Run every configured test on the staged submission.
 
-    The tests that run checks go first, cfg.parallel at a time; the cost tests
-    and the informational ones follow, so that timing children run alone.
+    The tests that probe checks go first, cfg.parallel at a time; the cost
+    tests and the informational ones follow, so that timing children run alone.
     reference_timing, when given (a batch measures it once), replaces measuring
     the reference here.
     """
-    checks, _, _ = reference()
-    cfg = cfg or load_config()
-    checks.TOLERANCE.update(cfg.tolerance)  # judges run in this process only
-    context = Context(staged, cfg, {seed: _expected(seed) for seed in (checks.PUBLIC_SEED,
-                                                                        cfg.hidden_seed)},
-                      lambda: reference_timing or measure_reference(cfg))
-    tests = graded_tests.collect(cfg, checks)
+    assignment = assignment or assignment_module.load()
+    cfg = cfg or assignment.load_config()
+    context = Context(staged, cfg, assignment,
+                      _cached(lambda seed, hidden: reference_outputs(assignment, seed, hidden, cfg)),
+                      _cached(lambda: reference_timing or measure_reference(assignment, cfg)))
+    tests = graded_tests.collect(cfg, assignment, PUBLIC_SEED)
     probes = [t for t in tests if {"public", "hidden"} & set(t.__tags__)]
     with ThreadPoolExecutor(max_workers=max(1, cfg.parallel)) as pool:
         done = dict(zip(probes, pool.map(lambda t: run_test(t, context), probes)))
@@ -124,11 +151,13 @@ def grade(staged: StagedSubmission, cfg=None,
     return results
 
 
-def grade_path(path: Path, work: Path, cfg=None,
-               reference_timing: timing.Measurement | None = None
+def grade_path(path: Path, work: Path, cfg: Config | None = None,
+               reference_timing: costs.Measurement | None = None,
+               assignment: Assignment | None = None
                ) -> tuple[list[TestResult], StagedSubmission, float]:
     """Stage a submission found at path, grade it; return results and timing."""
     start = time.monotonic()
-    staged = stage_submission(path, work / "staging")
-    results = grade(staged, cfg, reference_timing)
+    assignment = assignment or assignment_module.load()
+    staged = stage_submission(path, work / "staging", assignment.layout)
+    results = grade(staged, cfg, reference_timing, assignment)
     return results, staged, time.monotonic() - start

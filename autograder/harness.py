@@ -2,127 +2,88 @@
 
     python -I harness.py WORKDIR
 
-WORKDIR/request.json names the checks to probe and the seed of their inputs;
-WORKDIR/staging holds the student's files and the grader's copy of utils/.
-For each check, WORKDIR/out/<n>.json records the status and the outputs:
-plain numeric ndarrays as .npy files, JSON values inline, anything else as a
-description (type and a short repr). Nothing here decides a score: the grader
-judges the raw outputs in its own process.
+WORKDIR/request.json says what to do, as one of two typed requests:
+  {"kind": "probe", "checks_module": M, "checks": [names], "seed": S, "hidden": B}
+      probe each named check of module M on its inputs for seed S; for each,
+      WORKDIR/out/<n>.json records the status and the outputs (numeric arrays
+      as pickle-free .npy files, JSON values inline, anything else described);
+  {"kind": "cost", "checks_module": M, "cost": name, "size": N, "repeat": R}
+      build one call of the cost test at size N and make it R times (the
+      grader times the whole process from outside; R = 0 is the baseline).
+WORKDIR/staging holds the student's files, the grader's given code and
+checklib. Nothing here decides a score: the grader judges in its own process.
 """
 
+import importlib
 import json
 import os
 import sys
-import traceback
 
 import numpy as np
 
-SERIALIZABLE = (bool, int, float, str, type(None))
+WORK = sys.argv[1] if len(sys.argv) > 1 else "."
+sys.path.append(os.path.join(WORK, "staging"))  # last: a student's file shadows no library
 # Bound before any student code runs: patching json, numpy or open later changes nothing here.
-_DUMPS, _SAVE, _OPEN, _JOIN = json.dumps, np.save, open, os.path.join
+import checklib  # noqa: E402  pylint: disable=wrong-import-position
+
+_OPEN, _JOIN, _SAVE, _DUMPS = open, os.path.join, np.save, checklib.dumps
 
 
-def describe(value):
-    """A JSON-safe stand-in for an object the grader must not unpickle."""
-    try:
-        text = repr(value)
-    except BaseException:  # pylint: disable=broad-except
-        text = "<repr failed>"
-    return {"__opaque__": type(value).__module__ + "." + type(value).__qualname__,
-            "repr": text[:200]}
+def _write(path, record):
+    with _OPEN(path, "w", encoding="utf-8") as handle:
+        handle.write(_DUMPS(record))
 
 
-def encode(value, path_stem, files):
-    """JSON for plain values; .npy for exact numeric ndarrays; a description otherwise."""
-    if type(value) is np.ndarray and value.dtype.kind in "biuf":  # pylint: disable=unidiomatic-typecheck
-        name = "%s_%d.npy" % (path_stem, len(files))
-        _SAVE(_JOIN(os.path.dirname(path_stem), name), value, allow_pickle=False)
-        files.append(name)
-        return {"__npy__": name}
-    if type(value) in (np.float64, np.float32, np.int64, np.int32, np.bool_):
-        return encode(np.asarray(value), path_stem, files)
-    if type(value) in SERIALIZABLE:
-        return value
-    if type(value) in (list, tuple) and all(type(v) in SERIALIZABLE for v in value):
-        return list(value)
-    if type(value) is dict and all(type(k) is str for k in value):  # pylint: disable=unidiomatic-typecheck
-        return {"__dict__": {k: encode(v, path_stem, files) for k, v in value.items()}}
-    return describe(value)
+def probe(request, out, student_files):
+    """Probe each requested check; one record per check, written as soon as it is done."""
+    checks = importlib.import_module(request["checks_module"])
+    by_name = {check.name: check for check in checks.CHECKS}
+    for number, name in enumerate(request["checks"]):
+        stem = _JOIN(out, str(number))
+        files = []
+
+        def store(array, stem=stem, files=files):
+            name = "%s_%d.npy" % (os.path.basename(stem), len(files))
+            _SAVE(_JOIN(out, name), array, allow_pickle=False)
+            files.append(name)
+            return {"__npy__": name}
+
+        try:
+            check = by_name[name]
+            case = check.case(request["seed"], request["hidden"])
+            outputs = check.probe(importlib.import_module(check.module), case)
+            record = {"status": "ok", "outputs": checklib.encode(outputs, store)}
+        except BaseException as error:  # pylint: disable=broad-except
+            record = checklib.error_record(error, student_files)
+        record["check"] = name
+        _write(stem + ".json", record)
 
 
-def where(error):
-    """The last frame of the traceback that is in the student's files."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__)
-              if os.path.basename(f.filename) in ("word2vec.py", "sgd.py")]
-    return "%s line %d" % (os.path.basename(frames[-1].filename), frames[-1].lineno) \
-        if frames else ""
-
-
-class UniformSamples:
-    """Negative samples uniform over the vocabulary, for the timing runs."""
-
-    def __init__(self, size, rng):
-        self._draws = rng.integers(0, size, 1 << 16).tolist()
-        self._next = 0
-
-    def sampleTokenIdx(self):  # pylint: disable=invalid-name
-        """The next pre-drawn sample (cycling)."""
-        self._next = (self._next + 1) % len(self._draws)
-        return self._draws[self._next]
-
-
-def run_timing(spec):
-    """Call one loss function `repeat` times on a vocabulary of `size` words.
-
-    The grader times this whole process from outside (its CPU time from
-    rusage), against a run with repeat = 0 that does everything else.
-    """
-    rng = np.random.default_rng(0)
-    outside = rng.standard_normal((spec["size"], spec["dim"])) * 0.1
-    center = rng.standard_normal(spec["dim"]) * 0.1
-    dataset = UniformSamples(spec["size"], rng)
-    function = getattr(__import__("word2vec"), spec["function"])
-    for i in range(spec["repeat"]):
-        function(center, i % spec["size"], outside, dataset)
+def cost(request, student_files):
+    """Build one call of a cost test and make it `repeat` times."""
+    checks = importlib.import_module(request["checks_module"])
+    spec = {c.name: c for c in checks.COSTS}[request["cost"]]
+    module = importlib.import_module(spec.module)
+    call = spec.setup(module, request["size"], np.random.default_rng(0))
+    for i in range(request["repeat"]):
+        call(i)
 
 
 def main():
-    """Probe every requested check; one JSON file per check."""
-    work = sys.argv[1]
-    staging, out = os.path.join(work, "staging"), os.path.join(work, "out")
-    with open(os.path.join(work, "request.json"), encoding="utf-8") as f:
-        request = json.load(f)
-    sys.path.append(staging)  # last: a student's file shadows no library
-    if "timing" in request:
-        try:
-            run_timing(request["timing"])
-            record = {"status": "ok"}
-        except BaseException as error:  # pylint: disable=broad-except
-            record = {"status": "error", "error": type(error).__name__,
-                      "message": str(error)[:500], "where": where(error)}
-        with _OPEN(os.path.join(out, "0.json"), "w", encoding="utf-8") as f:
-            f.write(_DUMPS(record))
+    """Do what request.json says; exceptions become records, never tracebacks on stdout."""
+    with open(os.path.join(WORK, "request.json"), encoding="utf-8") as handle:
+        request = json.load(handle)
+    out = os.path.join(WORK, "out")
+    student_files = request.get("student_files", [])
+    if request["kind"] == "probe":
+        probe(request, out, student_files)
         return
-    from utils import checks  # pylint: disable=import-outside-toplevel,import-error
-    by_name = {check.name: check for check in checks.CHECKS}
-    inputs = checks.publicInputs(request["seed"])
-    for number, name in enumerate(request["checks"]):
-        record = {"check": name}
-        stem = os.path.join(out, str(number))
-        try:
-            check = by_name[name]
-            module = __import__(check.module)
-            outputs = check.probe(module, inputs)
-            files = []
-            plain = type(outputs) is dict  # pylint: disable=unidiomatic-typecheck
-            record["outputs"] = {k: encode(v, stem, files) for k, v in outputs.items()} \
-                if plain else {}
-            record["status"] = "ok"
-        except BaseException as error:  # pylint: disable=broad-except
-            record.update(status="error", error=type(error).__name__,
-                          message=str(error)[:500], where=where(error))
-        with _OPEN(stem + ".json", "w", encoding="utf-8") as f:
-            f.write(_DUMPS(record))
+    try:
+        cost(request, student_files)
+        record = {"status": "ok"}
+    except BaseException as error:  # pylint: disable=broad-except
+        record = checklib.error_record(error, student_files)
+    _write(_JOIN(out, "0.json"), record)
 
 
 if __name__ == "__main__":

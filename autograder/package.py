@@ -1,8 +1,9 @@
 """Build dist/autograder.zip for Gradescope: setup.sh and run_autograder at its root.
 
-The zip holds the grading package, the reference solution (without the written
-answers) and the pinned runtime requirements; `make autograder` validates the
-configuration first and prints the total points. `run_in_gradescope_root`
+The zip holds the grading package, the assignment's source (without its
+instructor-only parts, such as the written answers) and the pinned runtime
+requirements; `make autograder` validates the configuration first and prints
+the total points. `run_in_gradescope_root`
 grades a submission through a built zip, in a temporary root laid out like
 Gradescope's (source/, submission/, results/).
 """
@@ -16,13 +17,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-from autograder import config, results
-from autograder.grader import load_config
+from autograder import assignment as assignment_module
+from autograder import results
+from autograder.layout import ROOT, Layout
 
-ROOT = Path(__file__).resolve().parents[1]
-DIST = ROOT / "dist"
 RUNTIME = ("numpy", "nbformat", "pylint", "gradescope-utils")
-SKIP_DIRS = {"__pycache__", "written", "datasets", "saved", "tests"}
+SOURCE_IN_ZIP = "solutions"  # where the zip holds the assignment's source (Layout's default)
 
 
 def runtime_requirements() -> str:
@@ -31,36 +31,38 @@ def runtime_requirements() -> str:
     return "\n".join(line for line in lines if line.split("==")[0] in RUNTIME) + "\n"
 
 
-def _files(folder: Path):
+def _files(folder: Path, skip_top: set[str], patterns: list[str]):
     for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(ROOT)
-        if path.is_file() and not SKIP_DIRS & set(rel.parts) and path.suffix != ".pyc" \
-                and path.name not in ("word_vectors.png", "submission.zip"):
+        rel = path.relative_to(folder)
+        if path.is_file() and rel.parts[0] not in skip_top and not any(
+                Path(part).match(p) for part in rel.parts for p in patterns):
             yield path, rel.as_posix()
 
 
-def build(target: Path = DIST / "autograder.zip") -> tuple[Path, float]:
-    """Write the zip; return its path and the total points."""
-    cfg = load_config()
+def build(layout: Layout | None = None, target: Path | None = None) -> tuple[Path, float]:
+    """Write the zip (the grading package, the assignment's source less its instructor-only
+    parts, the runtime requirements); return its path and the total points."""
+    layout = layout or Layout()
+    target = Path(target or layout.dist / "autograder.zip")
+    assignment = assignment_module.load(layout)
+    total = assignment.load_config().total
     target.parent.mkdir(parents=True, exist_ok=True)
+    manifest = assignment.manifest
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in ("setup.sh", "run_autograder"):
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o755 << 16
             archive.writestr(info, (ROOT / "autograder" / "gradescope" / name).read_bytes())
         archive.writestr("requirements-autograder.txt", runtime_requirements())
-        for folder in (ROOT / "autograder", ROOT / "solutions"):
-            for path, name in _files(folder):
-                archive.write(path, name)
-    return target, cfg.total
+        for path, name in _files(ROOT / "autograder", {"gradescope"}, ["__pycache__", "*.pyc"]):
+            archive.write(path, "autograder/" + name)
+        for path, name in _files(layout.source, set(manifest.instructor_only), manifest.exclude):
+            archive.write(path, SOURCE_IN_ZIP + "/" + name)
+    return target, total
 
 
 class GradingError(Exception):
     """The built autograder did not leave a valid results.json; the message says why."""
-
-
-# What a submission folder never needs on Gradescope (students upload their .py files).
-SUBMISSION_IGNORE = ("__pycache__", "written", "datasets", "utils")
 
 
 def gradescope_root(zip_path: Path, submission: Path, workdir: Path) -> Path:
@@ -73,9 +75,9 @@ def gradescope_root(zip_path: Path, submission: Path, workdir: Path) -> Path:
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(root / "source")
     submission = Path(submission)
-    if submission.is_dir():
+    if submission.is_dir():  # what a student uploads: their files, never caches or data
         shutil.copytree(submission, root / "submission",
-                        ignore=shutil.ignore_patterns(*SUBMISSION_IGNORE))
+                        ignore=shutil.ignore_patterns("__pycache__", "datasets", "written"))
     else:
         (root / "submission").mkdir(parents=True)
         shutil.copy2(submission, root / "submission" / submission.name)
@@ -119,18 +121,3 @@ def run_in_gradescope_root(zip_path: Path, submission: Path, workdir: Path,
         last = (done.stderr.strip().splitlines() or ["no output on stderr"])[-1]
         raise GradingError("run_autograder exited with status %d (%s)" % (done.returncode, last))
     return read_results(root)
-
-
-def main() -> int:
-    """Command line: build, print the total points."""
-    try:
-        target, total = build()
-    except config.ConfigError as error:
-        print("error: %s" % error, file=sys.stderr)
-        return 2
-    print("wrote %s: %g points in all (public + hidden)" % (target.relative_to(ROOT), total))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

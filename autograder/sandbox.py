@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import checklib
 import numpy as np
 
 HARNESS = Path(__file__).resolve().with_name("harness.py")
@@ -44,17 +45,6 @@ class ChildResult:
     stdout_tail: str = ""
     cpu_seconds: float = 0.0
     wall_seconds: float = 0.0
-
-
-class Opaque:
-    """Stands for a returned object that was neither a plain array nor a JSON value."""
-
-    def __init__(self, type_name: str, text: str):
-        self.type_name = type_name
-        self.text = text
-
-    def __repr__(self) -> str:
-        return "<%s %s>" % (self.type_name, self.text)
 
 
 def _limits(memory_mb: int, cpu_seconds: int, uid: int | None, gid: int | None):
@@ -98,26 +88,6 @@ def _probe_ids() -> tuple[int | None, int | None]:
             print("warning: student code runs as root: user %r cannot run %s (%s)" % (
                 SANDBOX_USER, sys.executable, error), file=sys.stderr)
     return ids
-
-
-def _decode(value, out: Path):  # pylint: disable=too-many-return-statements
-    """Turn the harness's JSON back into values; arrays load without pickle."""
-    if isinstance(value, dict):
-        if "__npy__" in value:
-            name = Path(value["__npy__"]).name
-            try:
-                array = np.load(out / name, allow_pickle=False)
-            except (OSError, ValueError) as error:
-                return Opaque("unreadable array", str(error))
-            return array if type(array) is np.ndarray else Opaque("array", "")  # pylint: disable=unidiomatic-typecheck
-        if "__opaque__" in value:
-            return Opaque(str(value["__opaque__"]), str(value.get("repr", "")))
-        if "__dict__" in value:
-            return {k: _decode(v, out) for k, v in value["__dict__"].items()}
-        return Opaque("dict", "")
-    if isinstance(value, list):
-        return [_decode(v, out) for v in value]
-    return value
 
 
 def _become_subreaper() -> None:
@@ -168,6 +138,13 @@ def _kill_group(pgid: int) -> None:
 
 def _read_records(out: Path, count: int) -> list[dict]:
     """The harness's records, one per check; a missing or garbled one says so."""
+    def load(name: str):
+        try:
+            array = np.load(out / Path(name).name, allow_pickle=False)
+        except (OSError, ValueError) as error:
+            return checklib.Opaque("unreadable array", str(error))
+        return array if type(array) is np.ndarray else checklib.Opaque("array")  # pylint: disable=unidiomatic-typecheck
+
     records = []
     for number in range(count):
         try:
@@ -176,29 +153,25 @@ def _read_records(out: Path, count: int) -> list[dict]:
             record = {"status": "missing"}
         if not isinstance(record, dict):
             record = {"status": "missing"}
-        record["outputs"] = _decode({"__dict__": record.get("outputs", {})}, out) \
-            if isinstance(record.get("outputs"), dict) else {}
+        record["outputs"] = checklib.decode(record.get("outputs"), load)
         records.append(record)
     return records
 
 
-def run_child(staging: Path, checks: list[str], seed: int, timeout: float,
-              memory_mb: int = 1024, timing: dict | None = None) -> ChildResult:
-    """Probe `checks` on the staged submission in a sandboxed child.
+def run_child(staging: Path, request: dict, timeout: float, memory_mb: int = 1024) -> ChildResult:
+    """Run the harness on a staged submission in a sandboxed child; read back its records.
 
-    With `timing`, the child instead calls one loss function repeatedly (see
-    harness.run_timing); its cpu_seconds measure that run.
+    request is one of the harness's typed requests (kind "probe" or "cost");
+    a probe request yields one record per check, a cost request one record
+    and the child's CPU time.
     """
     uid, gid = _sandbox_ids()
-    work = Path(tempfile.mkdtemp(prefix="w2v-child-"))
+    work = Path(tempfile.mkdtemp(prefix="grader-child-"))
+    count = len(request["checks"]) if request["kind"] == "probe" else 1
     try:
         shutil.copytree(staging, work / "staging")
         shutil.copy2(HARNESS, work / "harness.py")
         (work / "out").mkdir()
-        request = {"checks": checks, "seed": seed}
-        if timing is not None:
-            request["timing"] = timing
-            checks = ["timing"]
         (work / "request.json").write_text(json.dumps(request))
         if uid is not None:
             for path in [work, *work.rglob("*")]:
@@ -235,7 +208,7 @@ def run_child(staging: Path, checks: list[str], seed: int, timeout: float,
         tail = (work / "stdout.txt").read_bytes()[-2000:].decode("utf-8", errors="replace")
         if status == "crashed" and "MemoryError" in tail:
             status = "memory"
-        records = _read_records(work / "out", len(checks))
+        records = _read_records(work / "out", count)
         return ChildResult(status, code, records, tail, usage.ru_utime + usage.ru_stime, wall)
     finally:
         shutil.rmtree(work, ignore_errors=True)

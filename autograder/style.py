@@ -1,4 +1,4 @@
-"""Informational checks that run no student code: a pylint report, the plot's presence."""
+"""An informational check that runs no student code: a pylint report on the student's files."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import sys
 from autograder.submission import StagedSubmission
 
 PYLINT_TIMEOUT = 120
-# CS224N's API names are camelCase and some arguments are unused by design.
+# Course APIs are often camelCase, and given signatures leave some arguments unused.
 PYLINT_OPTIONS = ["--disable=invalid-name,unused-argument,missing-module-docstring,"
                   "too-many-arguments,too-many-positional-arguments,too-many-locals,"
                   "import-error,consider-using-f-string", "--score=y", "--jobs=1",
                   "--msg-template={path}:{line}: {msg_id} {msg}"]
 
 
-def pylint_report(staged: StagedSubmission) -> tuple[float | None, str]:
-    """(score out of 10 or None, report) for the student's files, read as text only."""
-    files = [name for name in ("word2vec.py", "sgd.py") if staged.present.get(name)]
+def pylint_report(staged: StagedSubmission, required: list[str]) -> tuple[float | None, str]:
+    """(score out of 10 or None, report) for the student's Python files, read as text only."""
+    files = [name for name in required if name.endswith(".py") and staged.present.get(name)]
     if not files:
         return None, "no file to lint"
     try:

@@ -1,9 +1,9 @@
 """Turn what a student uploaded into a staging folder the sandbox can run.
 
 Accepts a folder, a zip (files may sit in nested folders), loose .py files or a
-Jupyter notebook. The staging folder holds the student's word2vec.py and
-sgd.py (when found) next to the grader's own copy of the given `utils/`, so a
-student's modified utilities never run.
+Jupyter notebook. The staging folder holds the student's required files (the
+manifest's, when found) next to the grader's own copy of the given support
+folder and of checklib, so a student's modified utilities never run.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REQUIRED = ("word2vec.py", "sgd.py")
-UTILS = Path(__file__).resolve().parents[1] / "solutions" / "utils"
+from autograder.layout import CHECKLIB, Layout
+
 MAX_FILE_BYTES = 2_000_000
 
 
@@ -82,8 +82,8 @@ def notebook_to_source(path: Path) -> str:
     return "\n\n".join(kept) + "\n"
 
 
-def _unpack(path: Path, unpacked: Path, staged: StagedSubmission) -> list[Path]:
-    """Copy or extract the upload into unpacked; a notebook becomes word2vec.py."""
+def _unpack(path: Path, unpacked: Path, staged: StagedSubmission, first: str) -> list[Path]:
+    """Copy or extract the upload into unpacked; a notebook becomes the first required file."""
     try:
         if path.is_dir():
             shutil.copytree(path, unpacked, dirs_exist_ok=True)
@@ -97,10 +97,10 @@ def _unpack(path: Path, unpacked: Path, staged: StagedSubmission) -> list[Path]:
         staged.notes.append(str(error))
     files = _candidates(unpacked)
     notebooks = [f for f in files if f.suffix == ".ipynb"]
-    if notebooks and not any(f.name == "word2vec.py" for f in files):
+    if notebooks and not any(f.name == first for f in files):
         try:
-            (unpacked / "word2vec.py").write_text(notebook_to_source(notebooks[0]), "utf-8")
-            staged.notes.append("graded the code cells of %s as word2vec.py" % notebooks[0].name)
+            (unpacked / first).write_text(notebook_to_source(notebooks[0]), "utf-8")
+            staged.notes.append("graded the code cells of %s as %s" % (notebooks[0].name, first))
         except Exception as error:  # pylint: disable=broad-except
             staged.notes.append("could not read the notebook %s: %s" % (notebooks[0].name, error))
         files = _candidates(unpacked)
@@ -120,16 +120,18 @@ def _syntax_problem(name: str, text: str) -> str | None:
     return None
 
 
-def stage_submission(path: Path, dest: Path) -> StagedSubmission:
-    """Copy the submission's word2vec.py and sgd.py, and the trusted utils, into dest."""
+def stage_submission(path: Path, dest: Path, layout: Layout | None = None) -> StagedSubmission:
+    """Copy the submission's required files, the trusted support folder and checklib into dest."""
+    layout = layout or Layout()
+    required = layout.manifest.required
     dest.mkdir(parents=True, exist_ok=True)
-    staged = StagedSubmission(dest, {name: False for name in REQUIRED})
+    staged = StagedSubmission(dest, {name: False for name in required})
     unpacked = dest.parent / (dest.name + "-upload")
     if unpacked.exists():
         shutil.rmtree(unpacked)
     unpacked.mkdir()
-    files = _unpack(path, unpacked, staged)
-    for name in REQUIRED:
+    files = _unpack(path, unpacked, staged, required[0])
+    for name in required:
         matches = sorted((f for f in files if f.name == name),
                          key=lambda f: len(f.relative_to(unpacked).parts))
         if not matches:
@@ -144,12 +146,15 @@ def stage_submission(path: Path, dest: Path) -> StagedSubmission:
             staged.problems[name] = "%s is larger than %d bytes" % (name, MAX_FILE_BYTES)
             continue
         text = matches[0].read_bytes().decode("utf-8", errors="replace")
-        problem = _syntax_problem(name, text)
+        problem = _syntax_problem(name, text) if name.endswith(".py") else None
         if problem:
             staged.problems[name] = problem
         (dest / name).write_text(text, encoding="utf-8")
-    staged.extra_files = [f.name for f in files if f.name not in REQUIRED]
+    staged.extra_files = [f.name for f in files if f.name not in required]
     shutil.rmtree(unpacked)
-    shutil.copytree(UTILS, dest / "utils", ignore=shutil.ignore_patterns(
-        "__pycache__", "datasets", "*.pyc"))
+    support = layout.manifest.support
+    if support:
+        shutil.copytree(layout.source / support, dest / support, ignore=shutil.ignore_patterns(
+            *layout.manifest.exclude))
+    shutil.copy2(CHECKLIB, dest / CHECKLIB.name)
     return staged

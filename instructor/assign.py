@@ -1,35 +1,25 @@
-"""Generate the student tree `assignment/` from the reference solution `solutions/`.
+"""Generate the student tree (assignment/) from the instructor's source (solutions/).
 
 Every `### BEGIN SOLUTION` ... `### END SOLUTION` region in a Python file becomes
 a `raise NotImplementedError(...)` naming the enclosing function; lines in a
 region that start with `#: ` are a prompt kept as comments for the student.
-Everything else is copied verbatim, except instructor-only files (EXCLUDED).
+Everything else is copied verbatim, except what the manifest keeps back; the
+framework adds checklib.py, check.py and the public tests (public_tests.json).
 """
 
 from __future__ import annotations
 
-import argparse
 import filecmp
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = ROOT / "solutions"
-ASSIGNMENT = ROOT / "assignment"
+from autograder.layout import CHECK_SCRIPT, CHECKLIB, CONFIG, MANIFEST, PUBLIC_TESTS, Layout
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 PROMPT = "#: "
-
-# Never shipped to students: reference written answers, caches, data, outputs.
-EXCLUDED_DIRS = {"__pycache__", "datasets", ".pytest_cache"}
-# Top-level folders of solutions/ that never reach students (the reference answers).
-INSTRUCTOR_ONLY = {"written"}
-EXCLUDED_PATTERNS = ("*.pyc", "saved_params_*", "saved_state_*", "word_vectors.png",
-                     "submission.zip")
 
 _DEF = re.compile(r"^(\s*)def\s+(\w+)\s*\(")
 
@@ -82,50 +72,64 @@ def strip_solutions(source: str, filename: str) -> str:
     return "".join(out)
 
 
-def _excluded(path: Path) -> bool:
-    return any(part in EXCLUDED_DIRS for part in path.parts) or any(
-        path.match(pattern) for pattern in EXCLUDED_PATTERNS)
+def _excluded(rel: Path, layout: Layout) -> bool:
+    return any(part in layout.manifest.exclude or any(Path(part).match(p)
+                                                      for p in layout.manifest.exclude)
+               for part in rel.parts)
 
 
-def shipped_files(src: Path = SOLUTIONS) -> list[Path]:
-    """The files of src (relative paths) that students receive.
+def shipped_files(layout: Layout) -> list[Path]:
+    """The files of the source tree (relative paths) that reach students, before stripping.
 
-    From the solutions tree, its instructor-only folders are left out; the
-    generated tree holds only student files (and its written/ templates).
+    The manifest's instructor-only entries, the manifest, the configuration and
+    excluded patterns (outputs, caches, data) never do.
     """
-    skip = INSTRUCTOR_ONLY if src.name == SOLUTIONS.name else set()
-    return sorted(p.relative_to(src) for p in src.rglob("*")
-                  if p.is_file() and not _excluded(p.relative_to(src))
-                  and p.relative_to(src).parts[0] not in skip)
+    never = set(layout.manifest.instructor_only) | {MANIFEST, CONFIG}
+    return sorted(p.relative_to(layout.source) for p in layout.source.rglob("*")
+                  if p.is_file() and p.relative_to(layout.source).parts[0] not in never
+                  and not _excluded(p.relative_to(layout.source), layout))
 
 
-def generate(dest: Path = ASSIGNMENT, src: Path = SOLUTIONS) -> list[Path]:
-    """Write the student tree into dest (replacing it); return the files written."""
+def generate(layout: Layout | None = None, dest: Path | None = None) -> list[Path]:
+    """Write the student tree into dest (default: layout.student, replaced); return its files.
+
+    Stripped sources and given files, checklib and check.py, the public tests
+    (public_tests.json) and, when the assignment has a written part, its templates.
+    """
+    # pylint: disable=import-outside-toplevel  # written and expected need the full framework
+    from instructor import expected, written
+    layout = layout or Layout()
+    dest = Path(dest or layout.student)
+    previous = (dest / PUBLIC_TESTS).read_bytes() if (dest / PUBLIC_TESTS).is_file() else None
     if dest.exists():
         shutil.rmtree(dest)
-    written = []
-    for rel in shipped_files(src):
+    written_files = []
+    for rel in shipped_files(layout):
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel.suffix == ".py":
-            text = (src / rel).read_text(encoding="utf-8")
+            text = (layout.source / rel).read_text(encoding="utf-8")
             target.write_text(strip_solutions(text, rel.name), encoding="utf-8")
-            shutil.copymode(src / rel, target)
+            shutil.copymode(layout.source / rel, target)
         else:
-            shutil.copy2(src / rel, target)
-        written.append(target)
-    from instructor.written import generate_templates  # pylint: disable=import-outside-toplevel
-    written += generate_templates(dest / "written")
-    return written
+            shutil.copy2(layout.source / rel, target)
+        written_files.append(target)
+    for module in (CHECKLIB, CHECK_SCRIPT):
+        shutil.copy2(module, dest / module.name)
+        written_files.append(dest / module.name)
+    written_files.append(expected.write_public_tests(layout, dest / PUBLIC_TESTS, previous))
+    if layout.manifest.written:
+        written_files += written.generate_templates(layout, dest / "written")
+    return written_files
 
 
-def solution_lines(src: Path = SOLUTIONS) -> list[tuple[str, str]]:
+def solution_lines(layout: Layout) -> list[tuple[str, str]]:
     """(file, line) for every substantial code line inside a solution region.
 
     What must never reach a student artefact; used by the leak checks.
     """
     found = []
-    for path in sorted(src.rglob("*.py")):
+    for path in sorted(layout.source.rglob("*.py")):
         inside = False
         for line in path.read_text(encoding="utf-8").splitlines():
             text = line.strip()
@@ -138,51 +142,21 @@ def solution_lines(src: Path = SOLUTIONS) -> list[tuple[str, str]]:
     return found
 
 
-def leaked_lines(texts: dict[str, str], src: Path = SOLUTIONS) -> list[str]:
-    """Names of texts (file name -> content) that contain solution code or markers."""
-    lines = solution_lines(src)
-    return sorted(name for name, text in texts.items()
-                  if BEGIN in text or END in text or any(line in text for _, line in lines))
-
-
-def differences(dest: Path = ASSIGNMENT, src: Path = SOLUTIONS) -> list[str]:
-    """Relative paths where dest differs from a fresh generation (empty: in sync)."""
+def differences(layout: Layout | None = None, tree: Path | None = None) -> list[str]:
+    """Relative paths where the student tree differs from a fresh generation (empty: in sync)."""
+    from instructor import expected  # pylint: disable=import-outside-toplevel
+    layout = layout or Layout()
+    tree = Path(tree or layout.student)
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / "assignment"
-        generate(fresh, src)
-        expected = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
-        actual = {p.relative_to(dest) for p in dest.rglob("*")
-                  if p.is_file() and not _excluded(p.relative_to(dest))} if dest.exists() else set()
-        diff = sorted(str(p) + " (missing)" for p in expected - actual)
-        diff += sorted(str(p) + " (not generated from solutions/)" for p in actual - expected)
-        diff += sorted(str(p) for p in expected & actual
-                       if not filecmp.cmp(fresh / p, dest / p, shallow=False))
+        fresh = Path(tmp) / "student"
+        generate(layout, fresh)
+        wanted = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
+        actual = {p.relative_to(tree) for p in tree.rglob("*")
+                  if p.is_file() and not _excluded(p.relative_to(tree), layout)} \
+            if tree.exists() else set()
+        diff = sorted(str(p) + " (missing)" for p in wanted - actual)
+        diff += sorted(str(p) + " (not generated from the source)" for p in actual - wanted)
+        diff += sorted(str(p) for p in wanted & actual
+                       if not (expected.same_file(fresh / p, tree / p) if p.name == PUBLIC_TESTS
+                               else filecmp.cmp(fresh / p, tree / p, shallow=False)))
     return diff
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: generate (or --check) assignment/; return a process exit status."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="only report whether assignment/ equals a fresh generation")
-    args = parser.parse_args(argv)
-    try:
-        if args.check:
-            diff = differences()
-            for line in diff:
-                print("out of sync: assignment/" + line)
-            if diff:
-                print("assignment/ is generated: edit solutions/ and run `make assignment`.")
-            return 1 if diff else 0
-        from instructor.expected import write_expected  # pylint: disable=import-outside-toplevel
-        write_expected()
-        files = generate()
-    except AssignError as error:
-        print("error: %s" % error, file=sys.stderr)
-        return 2
-    print("wrote %d files to %s" % (len(files), ASSIGNMENT.relative_to(ROOT)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

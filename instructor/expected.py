@@ -1,36 +1,74 @@
-"""Compute the expected outputs of the public checks from the reference solution.
+"""The public tests of the handout: points, tolerance and the reference's outputs.
 
-They ship with the handout (solutions/utils/public_expected.npz), so that
-`python check.py` scores a student's code as the autograder does without the
-reference. Computed in a fresh interpreter inside solutions/, as a student's
-check.py imports the modules.
+`python check.py` in the handout scores a student's code exactly as the
+autograder's public tests do, without the reference: it needs the reference's
+probe outputs on the public inputs, obtained here through the grader's own
+harness (a sandboxed child), and the points and tolerance of config.ini.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import json
 from pathlib import Path
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions"
+import numpy as np
+from checklib import PUBLIC_SEED, decode, encode
 
-# np.savez stamps the time into the file: rewrite it only when a value changed,
-# so that regenerating the assignment leaves git clean.
-_SCRIPT = """
-import numpy as np, sgd, word2vec
-from utils.checks import EXPECTED_FILE, computeExpected, loadExpected
-new = computeExpected(word2vec, sgd)
-try:
-    old = loadExpected()
-except OSError:
-    old = {}
-if old.keys() != new.keys() or not all(
-        old[k].dtype == v.dtype and np.array_equal(old[k], v) for k, v in new.items()):
-    np.savez(EXPECTED_FILE, **new)
-"""
+from autograder import assignment as assignment_module
+from autograder.grader import reference_outputs
+from autograder.layout import Layout
 
 
-def write_expected(src: Path = SOLUTIONS) -> Path:
-    """(Re)write src/utils/public_expected.npz from the reference in src."""
-    subprocess.run([sys.executable, "-c", _SCRIPT], cwd=src, check=True, timeout=300)
-    return src / "utils" / "public_expected.npz"
+def public_tests(layout: Layout) -> dict:
+    """What public_tests.json holds, as plain JSON data."""
+    assignment = assignment_module.load(layout)
+    cfg = assignment.load_config()
+    outputs = reference_outputs(assignment, PUBLIC_SEED, False, cfg)
+    return {"title": assignment.manifest.title, "checks_module": assignment.manifest.checks,
+            "modules": assignment.manifest.modules,
+            "student_files": assignment.manifest.required, "seed": PUBLIC_SEED,
+            "tolerance": {"rtol": cfg.rtol, "atol": cfg.atol},
+            "tests": [{"name": name, "points": points, "expected": encode(outputs[name])}
+                      for name, points in cfg.public.items()]}
+
+
+def _equal(a, b) -> bool:
+    """Same structure and values; floats equal to 1e-12 (BLAS may differ in the last bits)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype \
+            and a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-12, atol=1e-15,
+                                                        equal_nan=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_equal, a, b))
+    return type(a) is type(b) and a == b
+
+
+def same(text_a: str | bytes, text_b: str | bytes) -> bool:
+    """Do two public_tests.json texts say the same thing?"""
+    def read(text):
+        data = json.loads(text)
+        for test in data["tests"]:
+            test["expected"] = decode(test["expected"])
+        return data
+    try:
+        return _equal(read(text_a), read(text_b))
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """same() for two files."""
+    return same(a.read_bytes(), b.read_bytes())
+
+
+def write_public_tests(layout: Layout, target: Path, previous: bytes | None = None) -> Path:
+    """Write target; keep the previous bytes when they say the same (git stays clean)."""
+    text = json.dumps(public_tests(layout), indent=1, sort_keys=True) + "\n"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if previous is not None and same(previous, text):
+        target.write_bytes(previous)
+    else:
+        target.write_text(text, encoding="utf-8")
+    return target

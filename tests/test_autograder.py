@@ -13,36 +13,33 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import config, grader, results
+from checklib import PUBLIC_SEED, Tolerance
+
+from autograder import assignment, config, costs, grader, graded_tests, results
 from autograder.submission import stage_submission
 from tests.conftest import ASSIGNMENT, ROOT, SOLUTIONS
+from tests.variants import reference_with
 
 SIGMOID = "    x = np.asarray(x, dtype=float)\n    z = np.exp(-np.abs(x))"
 SOFTMAX = "    e = np.exp(x - np.max(x, axis=-1, keepdims=True))\n"
 NAIVE = "    yHat = softmax(outsideVectors @ centerWordVec)"
 SGD_STEP = "        loss, grad = f(x)\n"
 SKIPGRAM = "    centerIdx = word2Ind[currentCenterWord]\n"
-ALL_WORD2VEC = 26.0  # points of the word2vec tests (public + hidden)
+CONFIG = SOLUTIONS / "config.ini"
+
+
+def _load_config(path=CONFIG):
+    return assignment.load().load_config(path)
 
 
 @pytest.fixture(scope="module")
 def cfg():
     """Short limits, and no timing tests: tests/test_timing.py covers those."""
-    return dataclasses.replace(config.load(), timeout=4.0, timing={}, pylint_report=False)
+    return dataclasses.replace(_load_config(), timeout=4.0, timing={}, pylint_report=False)
 
 
-def _submission(tmp_path, edits=(), sgd_edits=(), prefix=""):
-    folder = tmp_path / "submission"
-    folder.mkdir()
-    for name, changes in (("word2vec.py", edits), ("sgd.py", sgd_edits)):
-        text = (SOLUTIONS / name).read_text(encoding="utf-8")
-        for old, new in changes:
-            assert text.count(old) == 1, old
-            text = text.replace(old, new)
-        if name == "word2vec.py":
-            text = prefix + text
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+def _submission(tmp_path, **kwargs):
+    return reference_with(tmp_path / "submission", **kwargs)
 
 
 def _grade(path, tmp_path, cfg):
@@ -59,8 +56,8 @@ def _score(tests, prefix):
 
 def test_reference_gets_full_marks(tmp_path, cfg):
     tests, built = _grade(SOLUTIONS, tmp_path, cfg)
-    assert built["score"] == cfg.total == 30  # timing tests are off in this file
-    assert all(t.status == "passed" for t in tests.values() if "plot" not in t.tags)
+    assert built["score"] == cfg.total  # timing tests are off in this file
+    assert all(t.status == "passed" for t in tests.values() if "artefact" not in t.tags)
     assert tests["word_vectors.png is in the submission (informational)"].status == "failed"
     assert tests["style: pylint report (informational)"].output == (
         "pylint report turned off in config.ini")
@@ -69,8 +66,8 @@ def test_reference_gets_full_marks(tmp_path, cfg):
 def test_skeleton_gets_zero_with_clear_messages(tmp_path, cfg):
     tests, built = _grade(ASSIGNMENT, tmp_path, cfg)
     assert built["score"] == 0
-    graded = [t for t in tests.values() if not {"style", "plot"} & set(t.tags)]
-    assert len(graded) == 16
+    graded = [t for t in tests.values() if not {"style", "artefact"} & set(t.tags)]
+    assert len(graded) == len(cfg.public) + len(cfg.hidden)
     assert all(t.output.startswith("not implemented yet") for t in graded)
 
 
@@ -95,8 +92,8 @@ def test_cli_writes_valid_results_and_a_table(tmp_path):
     assert result.returncode == 0, result.stderr
     written = json.loads(target.read_text())
     results.validate(written)
-    total = config.load().total
-    assert written["score"] == total == 34 and "Total: 34 / 34" in result.stdout
+    total = _load_config().total
+    assert written["score"] == total and "Total: %g / %g" % (total, total) in result.stdout
 
 
 @pytest.mark.parametrize("name, kwargs, lost, message", [
@@ -182,7 +179,7 @@ def test_daemon_writing_results_later_is_killed(tmp_path, cfg):
     _, built = _grade(_submission(tmp_path, prefix=daemon), tmp_path, cfg)
     results.write(built, target)
     time.sleep(4)
-    assert json.loads(target.read_text())["score"] == built["score"] == 30
+    assert json.loads(target.read_text())["score"] == built["score"] == cfg.total
 
 
 def test_zip_with_nested_folders_and_a_notebook(tmp_path, cfg):
@@ -192,7 +189,7 @@ def test_zip_with_nested_folders_and_a_notebook(tmp_path, cfg):
         zipped.write(SOLUTIONS / "sgd.py", "deep/sgd.py")
         zipped.writestr("deep/word_vectors.png", b"\x89PNG\r\n\x1a\n")
     tests, built = _grade(archive, tmp_path, cfg)
-    assert built["score"] == 30
+    assert built["score"] == cfg.total
     assert tests["word_vectors.png is in the submission (informational)"].status == "passed"
 
     import nbformat
@@ -206,7 +203,7 @@ def test_zip_with_nested_folders_and_a_notebook(tmp_path, cfg):
     staged = stage_submission(folder, tmp_path / "staging-nb")
     assert "graded the code cells of a2.ipynb as word2vec.py" in staged.notes
     tests = grader.grade(staged, cfg)
-    assert sum(t.score for t in tests) == 30
+    assert sum(t.score for t in tests) == cfg.total
 
 
 def test_missing_file_syntax_error_and_broken_zip(tmp_path, cfg):
@@ -227,61 +224,63 @@ def test_missing_file_syntax_error_and_broken_zip(tmp_path, cfg):
 
 
 def test_config_rejects_typos_and_negative_points(tmp_path):
-    text = (ROOT / "autograder" / "config.ini").read_text()
+    text = CONFIG.read_text()
     bad = tmp_path / "config.ini"
     bad.write_text(text.replace("sigmoid = 1.5", "sigmoidd = 1.5", 1))
-    with pytest.raises(config.ConfigError, match="no check is called 'sigmoidd'"):
-        config.load(bad, check_names=["sigmoid"])
+    with pytest.raises(config.ConfigError, match=r"\[public\] sigmoidd: no such test"):
+        _load_config(bad)
     bad.write_text(text.replace("softmax = 1.5", "softmax = -1", 1))
-    with pytest.raises(config.ConfigError, match="negative points"):
-        config.load(bad)
+    with pytest.raises(config.ConfigError, match="softmax: must be at least 0"):
+        _load_config(bad)
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ("naive_factor = 4", "naive_factr = 4", "unknown key 'naive_factr'"),
-    ("rtol = 1e-5", "rtol = 0", "tolerances. rtol: must be positive"),
+    ("naiveSoftmaxLossAndGradient = 4", "naiveSoftmaxLossAndGradent = 4",
+     r"\[timing_factors\] naiveSoftmaxLossAndGradent: no such test"),
+    ("negSamplingLossAndGradient cheaper = 3", "",
+     r"\[timing_factors\] negSamplingLossAndGradient cheaper is missing"),
+    ("rtol = 1e-5", "rtol = 0", r"\[tolerances\] rtol: must be positive"),
     ("hidden = after_published", "hidden = after_publish", "not one of visible"),
-    ("parallel = 2", "parallel = two", "invalid literal"),
+    ("parallel = 2", "parallel = two", r"\[limits\] parallel: 'two' is not an integer"),
+    ("seed = 8675309", "", r"\[hidden_inputs\] seed is missing"),
 ])
 def test_config_rejects_bad_values(tmp_path, old, new, message):
-    text = (ROOT / "autograder" / "config.ini").read_text()
+    text = CONFIG.read_text()
     assert text.count(old) == 1
     bad = tmp_path / "config.ini"
     bad.write_text(text.replace(old, new))
     with pytest.raises(config.ConfigError, match=message):
-        config.load(bad)
+        _load_config(bad)
 
 
 def test_config_settings_reach_the_tests(tmp_path):
     """Visibility, tolerances, factors and skipped timing tests come from config.ini."""
-    # pylint: disable=import-outside-toplevel
-    from autograder import graded_tests, timing
-    text = (ROOT / "autograder" / "config.ini").read_text()
+    text = CONFIG.read_text()
     custom = tmp_path / "config.ini"
     custom.write_text(text.replace("hidden = after_published", "hidden = hidden")
                       .replace("negSamplingLossAndGradient = 2\n", "")
-                      .replace("atol = 1e-7", "atol = 0.5").replace("naive_factor = 4",
-                                                                     "naive_factor = 0.5"))
-    cfg = config.load(custom)
-    assert list(cfg.timing) == ["naiveSoftmaxLossAndGradient"] and cfg.tolerance["atol"] == 0.5
-    checks, _, _ = grader.reference()
-    tests = graded_tests.collect(cfg, checks)
+                      .replace("negSamplingLossAndGradient = 5\n", "")
+                      .replace("negSamplingLossAndGradient cheaper = 3\n", "")
+                      .replace("atol = 1e-7", "atol = 0.5")
+                      .replace("naiveSoftmaxLossAndGradient = 4", "naiveSoftmaxLossAndGradient = 0.5"))
+    cfg = _load_config(custom)
+    work = assignment.load()
+    assert list(cfg.timing) == ["naiveSoftmaxLossAndGradient"] and cfg.atol == 0.5
+    tests = graded_tests.collect(cfg, work, PUBLIC_SEED)
     assert {t.__visibility__ for t in tests if "hidden" in t.__tags__} == {"hidden"}
     assert [t.__doc__ for t in tests if "timing" in t.__tags__] == [
         "timing: naiveSoftmaxLossAndGradient"]
-    same = timing.Measurement({(f, s): 1e-4 for f in (timing.NAIVE, timing.NEGSAMP)
-                               for s in timing.SIZES}, {})
-    assert not timing.judge(same, same, cfg.factors)[timing.NAIVE].passed  # 1x > 0.5x allowed
-    assert timing.judge(same, same)[timing.NAIVE].passed
-    try:  # a loose atol lets a wrong value through: the grader applies config's tolerances
-        checks.TOLERANCE.update(cfg.tolerance)
-        outputs = {"values": np.full(16, 0.3), "scalar": 0.5, "large": np.zeros(4),
-                   "warnings": []}
-        expected = dict.fromkeys(("sigmoid",), np.full(16, 0.5))
-        expected.update(sigmoid_scalar=np.array(0.6), sigmoid_large=np.zeros(4))
-        assert checks.judgeSigmoid(outputs, expected)[0] == 1.0
-    finally:
-        checks.TOLERANCE.update(rtol=1e-5, atol=1e-7)
+    naive = work.costs["naiveSoftmaxLossAndGradient"]
+    same = costs.Measurement({(naive.name, s): 1e-4 for s in naive.sizes}, {})
+    assert not costs.judge(naive, same, same, cfg.factors[naive.name]).passed  # 1x > 0.5x
+    assert costs.judge(naive, same, same, 1.0).passed
+    # a loose atol lets a wrong value through: the judge applies the tolerance it is given
+    check = work.checks["sigmoid"]
+    got = {"values": np.full(16, 0.3), "scalar": 0.5, "large": np.zeros(4), "warnings": []}
+    expected = {"values": np.full(16, 0.5), "scalar": np.array(0.6), "large": np.zeros(4)}
+    case = check.case(PUBLIC_SEED, False)
+    assert check.judge(got, expected, case, Tolerance(cfg.rtol, cfg.atol)).fraction == 1.0
+    assert check.judge(got, expected, case, Tolerance()).fraction < 1.0
 
 
 def test_results_validation_catches_bad_rows():
@@ -293,30 +292,32 @@ def test_results_validation_catches_bad_rows():
 
 
 def test_hidden_inputs_change_shapes_not_only_values():
-    checks, _, _ = grader.reference()
-    public = checks.publicInputs()
-    for seed in (config.load().hidden_seed, 1, 2, 3):
-        hidden = checks.publicInputs(seed)
-        shapes = {case: hidden[case]["outsideVectors"].shape for case in (
-            "naive_small", "naive_large", "negsamp_distinct", "negsamp_repeated", "skipgram")}
-        assert sum(shape != public[case]["outsideVectors"].shape
-                   for case, shape in shapes.items()) >= 3, (seed, shapes)
-        for case in ("negsamp_distinct", "negsamp_repeated"):
-            samples, o = hidden[case]["samples"], hidden[case]["outsideWordIdx"]
-            assert len(samples) == checks.K and o not in samples
-            assert (len(set(samples.tolist())) == checks.K) == (case == "negsamp_distinct")
-        assert hidden["naive_large"]["outsideWordIdx"] == shapes["naive_large"][0] - 1
-        assert hidden["skipgram"]["centerWord"] in hidden["skipgram"]["word2Ind"]
-        assert hidden["sgd"]["target"].min() < -1.8  # the postprocessing clip matters
+    checks = assignment.load().checks
+    losses = [name for name in checks if "LossAndGradient" in name]
+
+    def case(name, seed, hidden=True):
+        return checks[name].case(seed, hidden)
+
+    for seed in (_load_config().hidden_seed, 1, 2, 3):
+        changed = sum(case(n, seed)["outsideVectors"].shape
+                      != case(n, PUBLIC_SEED, False)["outsideVectors"].shape for n in losses)
+        assert changed >= 3, seed
+        for name in [n for n in losses if "samples" in n]:
+            samples, o = case(name, seed)["samples"], case(name, seed)["outsideWordIdx"]
+            assert len(samples) == 10 and o not in samples
+            assert (len(set(samples.tolist())) == 10) == ("distinct" in name)
+        large = case("naiveSoftmaxLossAndGradient (larger)", seed)
+        assert large["outsideWordIdx"] == large["outsideVectors"].shape[0] - 1
+        assert case("skipgram", seed)["centerWord"] in case("skipgram", seed)["word2Ind"]
+        assert case("sgd", seed)["target"].min() < -1.8  # the postprocessing clip matters
 
 
 def test_tests_carry_gradescope_utils_metadata():
-    from autograder import graded_tests  # pylint: disable=import-outside-toplevel
-    checks, _, _ = grader.reference()
-    cfg = config.load()
-    tests = graded_tests.collect(cfg, checks)
+    cfg = _load_config()
+    tests = graded_tests.collect(cfg, assignment.load(), PUBLIC_SEED)
     numbers = [t.__number__ for t in tests]
-    assert len(set(numbers)) == len(numbers) == 20
+    extra = len(cfg.timing) + 1 + len(assignment.load().manifest.artefacts)
+    assert len(set(numbers)) == len(numbers) == len(cfg.public) + len(cfg.hidden) + extra
     assert sum(t.__weight__ for t in tests) == cfg.total
     hidden = [t for t in tests if t.__visibility__ == "after_published"]
     assert len(hidden) == len(cfg.hidden) and all("hidden" in t.__tags__ for t in hidden)

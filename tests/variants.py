@@ -18,6 +18,14 @@ def edited(edits, filename="word2vec.py"):
     return text
 
 
+def reference_with(folder, edits=(), sgd_edits=(), prefix=""):
+    """A submission folder: the reference with edits (and a prefix to word2vec.py)."""
+    folder.mkdir(parents=True)
+    (folder / "word2vec.py").write_text(prefix + edited(edits), encoding="utf-8")
+    (folder / "sgd.py").write_text(edited(sgd_edits, "sgd.py"), encoding="utf-8")
+    return folder
+
+
 def with_region(function, body, filename="word2vec.py"):
     """The reference file with the solution region of `function` replaced by body."""
     text = (SOLUTIONS / filename).read_text(encoding="utf-8")
@@ -104,13 +112,10 @@ CORRECT = {
 
 def write_variant(folder, variant):
     """A submission folder: a BUGGY entry, or the word2vec.py text of a CORRECT one."""
-    folder.mkdir(parents=True)
-    texts = {f: (SOLUTIONS / f).read_text(encoding="utf-8") for f in ("word2vec.py", "sgd.py")}
-    if isinstance(variant, str):
-        texts["word2vec.py"] = variant
-    else:
+    if not isinstance(variant, str):
         filename, edits = variant[:2]
-        texts[filename] = edited(edits, filename)
-    for name, text in texts.items():
-        (folder / name).write_text(text, encoding="utf-8")
+        return reference_with(folder, **{"edits" if filename == "word2vec.py" else "sgd_edits":
+                                         edits})
+    reference_with(folder)
+    (folder / "word2vec.py").write_text(variant, encoding="utf-8")
     return folder

@@ -1,0 +1,140 @@
+"""Cost tests: is a function's cost within a factor of the reference's, at every size?
+
+Every measurement is the CPU time of a whole sandboxed child, read by the
+grader from the kernel (rusage): the student's code cannot patch that clock.
+A child that makes R calls (built by the cost test's setup) is compared with
+one that runs the setup alone, and the reference solution is measured the same
+way in the same run, so the verdicts rest on ratios, never on absolute seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from checklib import Cost
+
+from autograder.sandbox import run_child
+
+
+@dataclass
+class Measurement:
+    """Seconds per call by (cost test, size), or the reason there is none."""
+
+    per_call: dict[tuple[str, int], float]
+    problems: dict[str, str]
+
+    def to_json(self) -> str:
+        """Plain JSON, so that a batch can measure the reference once and share it."""
+        return json.dumps({"per_call": [[f, s, t] for (f, s), t in self.per_call.items()],
+                           "problems": self.problems})
+
+    @classmethod
+    def from_json(cls, text: str) -> "Measurement":
+        """The inverse of to_json."""
+        data = json.loads(text)
+        return cls({(str(f), int(s)): float(t) for f, s, t in data["per_call"]},
+                   {str(k): str(v) for k, v in data["problems"].items()})
+
+
+@dataclass
+class Verdict:
+    """A cost test's outcome, its feedback and the figures behind it (for reports)."""
+
+    passed: bool
+    output: str
+    extra: dict
+
+
+def measure(staging: Path, costs: list[Cost], checks_module: str, timeout: float,
+            memory_mb: int, parallel: int = 2, student_files: tuple[str, ...] = ()) -> Measurement:
+    """CPU seconds per call of each cost test at each of its sizes, for one staged tree."""
+    jobs = [(cost, size, repeat) for cost in costs for size in cost.sizes
+            for repeat in (0, cost.repeat[size])]
+
+    def run(job):
+        cost, size, repeat = job
+        request = {"kind": "cost", "checks_module": checks_module, "cost": cost.name,
+                   "size": size, "repeat": repeat, "student_files": list(student_files)}
+        return (cost.name, size, repeat), run_child(staging, request, timeout, memory_mb)
+
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+        children = dict(pool.map(run, jobs))
+    per_call, problems = {}, {}
+    spec_names = {cost.name: cost.size_name for cost in costs}
+    for (name, size, repeat), child in children.items():
+        if repeat == 0 or name in problems:
+            continue
+        record = child.records[0]
+        base = children[(name, size, 0)]
+        if child.status == "timeout" or base.status == "timeout":
+            problems[name] = "did not finish %d calls at %s = %d within %g s" % (
+                repeat, spec_names[name], size, timeout)
+        elif record.get("status") == "error":
+            problems[name] = "raised %s: %s" % (record.get("error"), record.get("message"))
+        elif child.status != "ok" or record.get("status") != "ok" or base.status != "ok":
+            problems[name] = "the timing run ended abnormally (%s)" % child.status
+        else:
+            per_call[(name, size)] = max(child.cpu_seconds - base.cpu_seconds, 1e-9) / repeat
+    return Measurement(per_call, problems)
+
+
+def _growth(times: dict, name: str, sizes: tuple[int, ...]) -> float:
+    small, large = sizes[0], sizes[-1]
+    return math.log(times[(name, large)] / times[(name, small)]) / math.log(large / small)
+
+
+def _table(student: Measurement, reference: Measurement, cost: Cost) -> str:
+    lines = ["%-10s %16s %16s %8s" % (cost.size_name, "yours (us/call)", "reference", "ratio")]
+    for size in cost.sizes:
+        mine, ref = student.per_call.get((cost.name, size)), reference.per_call[(cost.name, size)]
+        lines.append("%-10d %16s %16.1f %8s" % (
+            size, "-" if mine is None else "%.1f" % (mine * 1e6), ref * 1e6,
+            "-" if mine is None else "%.1fx" % (mine / ref)))
+    if len(cost.sizes) > 1 and all((cost.name, s) in student.per_call for s in cost.sizes):
+        lines.append("cost grows like %s^%.2f (reference: %s^%.2f)" % (
+            cost.size_name, _growth(student.per_call, cost.name, cost.sizes), cost.size_name,
+            _growth(reference.per_call, cost.name, cost.sizes)))
+    return "\n".join(lines)
+
+
+def _figures(student: Measurement, reference: Measurement, cost: Cost) -> dict:
+    """Microseconds per call by size, and the growth exponent, as plain data."""
+    mine = {str(s): round(student.per_call[(cost.name, s)] * 1e6, 3) for s in cost.sizes
+            if (cost.name, s) in student.per_call}
+    complete = len(mine) == len(cost.sizes) > 1
+    return {"kind": "cost", "check": cost.name, "hints": [], "ratio": None, "per_call_us": mine,
+            "reference_us": {str(s): round(reference.per_call[(cost.name, s)] * 1e6, 3)
+                             for s in cost.sizes},
+            "growth": round(_growth(student.per_call, cost.name, cost.sizes), 3) if complete
+            else None}
+
+
+def judge(cost: Cost, student: Measurement, reference: Measurement, factor: float,
+          cheaper_factor: float | None = None) -> Verdict:
+    """The verdict of one cost test: the worst ratio over its judged sizes against factor."""
+    table = _table(student, reference, cost)
+    extra = _figures(student, reference, cost)
+    extra["allowed"] = factor
+    if cost.name in student.problems:
+        return Verdict(False, "%s %s\n%s" % (cost.name, student.problems[cost.name], table), extra)
+    ratios = {s: student.per_call[(cost.name, s)] / reference.per_call[(cost.name, s)]
+              for s in cost.judged or cost.sizes}
+    worst = max(ratios, key=ratios.get)
+    extra["ratio"] = round(ratios[worst], 4)
+    ok = ratios[worst] <= factor
+    message = "%s costs %.1fx the reference at %s = %d (allowed: %gx)" % (
+        cost.name, ratios[worst], cost.size_name, worst, factor)
+    if not ok and cost.advice:
+        message += "; " + cost.advice
+    if ok and cost.cheaper_than and cheaper_factor:
+        large = cost.sizes[-1]
+        ok = student.per_call[(cost.name, large)] * cheaper_factor <= \
+            reference.per_call[(cost.cheaper_than, large)]
+        if not ok:
+            message += "; at %s = %d it is not %gx cheaper than %s" % (
+                cost.size_name, large, cheaper_factor, cost.cheaper_than)
+    return Verdict(ok, message + "\n" + table, extra)
