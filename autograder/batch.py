@@ -14,7 +14,6 @@ import csv
 import hashlib
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -25,159 +24,39 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import config as config_module
 from autograder import results as results_module
 # Importing the sandbox makes this process a child subreaper: the sandboxed children of
 # a grader killed on Ctrl-C or past its time limit become ours, and kill_strays() ends them.
 from autograder import sandbox
-from autograder.submission import extract_zip
+# BatchError is export's, raised and re-exported here: callers catch batch.BatchError.
+from autograder.export import (IDENTITY, BatchError, Submission, check_source, find_submissions,
+                               parse_shard, shard)
+from autograder.layout import ROOT, Layout
 
-ROOT = Path(__file__).resolve().parents[1]
-METADATA = "submission_metadata.yml"
-IDENTITY = ("name", "email", "sid")
 GRADE_TIMEOUT = 600.0  # seconds per submission: Gradescope's default
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-ENTRY_SUFFIXES = (".zip", ".ipynb")  # besides folders: what one submission may be
-CODE_SUFFIXES = (".py", ".ipynb")
-
-
-class BatchError(Exception):
-    """The batch cannot start (bad input, another autograder's output): the message says why."""
-
-
-@dataclass
-class Submission:
-    """One submission to grade: a safe identifier, where it is, who submitted it."""
-
-    id: str
-    path: Path
-    name: str = ""
-    email: str = ""
-    sid: str = ""
-
-
-# ---------------------------------------------------------------- finding submissions
-
-def _safe_id(text: str, taken: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "submission"
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = "%s-%d" % (base, n)
-    taken.add(candidate)
-    return candidate
-
-
-def _submitters(entry) -> dict[str, str]:
-    """name, email and sid from one entry of Gradescope's metadata (several joined by '; ')."""
-    people = []
-    if isinstance(entry, dict):
-        people = entry.get(":submitters") or entry.get("submitters") or []
-    identity = {}
-    for key in IDENTITY:
-        values = [str(p.get(":" + key, p.get(key, "")) or "") for p in people if isinstance(p, dict)]
-        identity[key] = "; ".join(v for v in values if v)
-    return identity
-
-
-def _read_metadata(path: Path) -> dict:
-    import yaml  # pylint: disable=import-outside-toplevel  # batch only: not in the Gradescope zip
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise BatchError("cannot read %s: %s" % (path, error)) from None
-    if not isinstance(data, dict):
-        raise BatchError("%s does not map submission folders to their metadata" % path)
-    return data
-
-
-def _check_source(source: Path) -> None:
-    if not (source.is_dir() or (source.is_file() and source.suffix == ".zip")):
-        raise BatchError("%s is neither a folder nor a zip of submissions" % source)
-
-
-def _export_root(source: Path, scratch: Path) -> Path:
-    """The folder holding the submissions: source itself, or an unpacked export zip."""
-    _check_source(source)
-    if source.is_dir():
-        root = source
-    else:
-        try:
-            extract_zip(source, scratch)
-        except (ValueError, OSError) as error:
-            raise BatchError("%s cannot be unpacked (%s): download the export again"
-                             % (source, error)) from None
-        root = scratch
-    entries = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
-    if len(entries) == 1 and entries[0].is_dir() and not (root / METADATA).exists() \
-            and not _looks_like_one_submission(entries[0]):
-        root = entries[0]  # the export zip's single top-level folder
-    return root
-
-
-def _looks_like_one_submission(folder: Path) -> bool:
-    return any(p.suffix in CODE_SUFFIXES for p in folder.iterdir() if p.is_file())
-
-
-def find_submissions(source: Path, scratch: Path) -> list[Submission]:
-    """Every submission under source, sorted by identifier.
-
-    source is a Gradescope export (folders submission_<n> and one
-    submission_metadata.yml naming who submitted each), its zip, or a plain
-    folder whose entries (folders, zips, .py files, notebooks) are one
-    submission each.
-    """
-    root = _export_root(source, scratch)
-    metadata = _read_metadata(root / METADATA) if (root / METADATA).exists() else {}
-    taken: set[str] = set()
-    found = []
-    for entry in sorted(root.iterdir()):
-        if entry.name.startswith((".", "__MACOSX")) or entry.name == METADATA:
-            continue
-        if not (entry.is_dir() or entry.suffix in ENTRY_SUFFIXES):
-            continue
-        key = entry.name if entry.is_dir() else entry.stem
-        meta = metadata.get(entry.name) or metadata.get(key)
-        if meta is None and entry.is_dir() and (entry / METADATA).exists():
-            meta = _read_metadata(entry / METADATA)
-        found.append(Submission(_safe_id(key, taken), entry, **_submitters(meta or {})))
-    if not found:
-        raise BatchError("no submission found in %s (expected folders, zips, .py files or "
-                         "notebooks, or a Gradescope export)" % source)
-    return found
-
-
-def parse_shard(spec: str | None) -> tuple[int, int] | None:
-    """"i/n" -> (i - 1, n); None for no sharding; a BatchError for anything else."""
-    if not spec:
-        return None
-    match = re.fullmatch(r"(\d+)/(\d+)", spec.strip())
-    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
-        raise BatchError("--shard %r: write i/n with 1 <= i <= n, for example 2/4" % spec)
-    return int(match.group(1)) - 1, int(match.group(2))
-
-
-def shard(submissions: list[Submission], spec: str | None) -> list[Submission]:
-    """The i-th of n interleaved shares ("i/n", 1-based) of a sorted list of submissions."""
-    parsed = parse_shard(spec)
-    if parsed is None:
-        return submissions
-    index, count = parsed
-    return [s for n, s in enumerate(submissions) if n % count == index]
 
 
 # ---------------------------------------------------------------- output folder
 
-def fingerprint(config_path: Path) -> str:
-    """A hash of the grading code, the reference and the configuration.
+def fingerprint(source: Path, config_path: Path) -> str:
+    """A hash of the grading code, the assignment's source tree and the configuration.
 
-    Results made by another fingerprint must not mix with these in one folder.
+    Files are named relative to their folder, so shards graded on machines that
+    keep the course in other places agree. Results made by another fingerprint
+    must not mix with these in one folder.
     """
     digest = hashlib.sha256()
-    files = sorted((ROOT / "autograder").glob("*.py")) + sorted((ROOT / "solutions").glob("*.py"))
-    files += sorted((ROOT / "solutions" / "utils").glob("*.py")) + [config_path]
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    framework = ROOT / "autograder"
+    files = [(p.relative_to(ROOT).as_posix(), p) for p in
+             sorted(framework.glob("*.py")) + sorted((framework / "runtime").glob("*.py"))]
+    files += [("source/" + p.relative_to(source).as_posix(), p) for p in
+              sorted((p for pattern in ("*.py", "*.ini", "*.json") for p in source.rglob(pattern)
+                      if "__pycache__" not in p.parts),
+                     key=lambda p: p.relative_to(source).as_posix())]
+    files.append(("config/" + config_path.name, config_path))
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -273,6 +152,7 @@ class Runner:
     """How to grade one submission in its own grader process."""
 
     out: Path
+    source: Path
     config_path: Path
     reference_timing: Path | None
     parallel: int
@@ -284,7 +164,8 @@ class Runner:
 
     def command(self, sub: Submission) -> list[str]:
         """python -m autograder grade, with the batch's settings."""
-        command = [sys.executable, "-m", "autograder", "grade", str(sub.path.resolve()),
+        command = [sys.executable, "-m", "autograder", "--source", str(self.source.resolve()),
+                   "grade", str(sub.path.resolve()),
                    "--results", str((self.out / "results" / (sub.id + ".json")).resolve()),
                    "--config", str(self.config_path.resolve()),
                    "--parallel", str(self.parallel)]
@@ -328,11 +209,11 @@ def _kill(process: subprocess.Popen) -> None:
         pass
 
 
-def _measure_reference(out: Path, cfg) -> Path:
+def _measure_reference(out: Path, work, cfg) -> Path:
     """The reference's costs, measured once for the whole batch (OUT/reference_timing.json)."""
     from autograder.grader import measure_reference  # pylint: disable=import-outside-toplevel
     target = out / "reference_timing.json"
-    target.write_text(measure_reference(cfg).to_json(), encoding="utf-8")
+    target.write_text(measure_reference(work, cfg).to_json(), encoding="utf-8")
     return target
 
 
@@ -347,29 +228,37 @@ class BatchSummary:
     seconds: float
 
 
-def run(source: Path, out: Path, config_path: Path = config_module.CONFIG, jobs: int = 0,
+def run(submissions: Path, out: Path, config_path: Path | None = None, jobs: int = 0,
         force: bool = False, shard_spec: str | None = None, stream=sys.stderr,
-        grade_timeout: float = GRADE_TIMEOUT) -> BatchSummary:
+        grade_timeout: float = GRADE_TIMEOUT, *, source: Path | None = None) -> BatchSummary:
     # pylint: disable=too-many-arguments,too-many-positional-arguments,too-many-locals
-    """Grade every submission of source that OUT does not hold yet; rebuild grades.csv."""
-    from autograder.grader import load_config  # pylint: disable=import-outside-toplevel
+    """Grade every submission of an export or folder that OUT does not hold yet; rebuild grades.csv.
+
+    source is the assignment's source tree and config_path its grading
+    configuration (both default to the repository's Layout); the fingerprint
+    covers them.
+    """
     start = time.monotonic()
-    parse_shard(shard_spec)  # bad input first, before anything is written
-    _check_source(source)
-    cfg = load_config(config_path)
-    _claim(out, fingerprint(config_path), force)
-    submissions = shard(find_submissions(source, out / ".export"), shard_spec)
-    todo = [s for s in submissions
+    source = source or Layout().source
+    config_path = config_path or Layout().config_path
+    parse_shard(shard_spec)  # bad input first, before anything is written or imported
+    check_source(submissions)
+    from autograder import assignment  # pylint: disable=import-outside-toplevel
+    work = assignment.load(Layout.of(source))
+    cfg = work.load_config(config_path)
+    _claim(out, fingerprint(source, config_path), force)
+    found = shard(find_submissions(submissions, out / ".export"), shard_spec)
+    todo = [s for s in found
             if force or results_module.load(out / "results" / (s.id + ".json")) is None]
     jobs = jobs or os.cpu_count() or 1
     errors: dict[str, str] = {}
-    progress = Progress(len(todo), len(submissions) - len(todo), stream)
+    progress = Progress(len(todo), len(found) - len(todo), stream)
     stream.write("%d submissions, %d already graded, %d to grade with %d at a time\n" % (
-        len(submissions), progress.skipped, len(todo), jobs))
+        len(found), progress.skipped, len(todo), jobs))
     interrupted = False
     if todo:
-        timing_file = _measure_reference(out, cfg) if cfg.timing else None
-        runner = Runner(out, config_path, timing_file, parallel=1 if jobs > 1 else cfg.parallel,
+        timing_file = _measure_reference(out, work, cfg) if cfg.timing else None
+        runner = Runner(out, source, config_path, timing_file, parallel=1 if jobs > 1 else cfg.parallel,
                         timeout=grade_timeout)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             pending = {pool.submit(runner.grade, sub): sub for sub in todo}
@@ -389,7 +278,7 @@ def run(source: Path, out: Path, config_path: Path = config_module.CONFIG, jobs:
                     future.cancel()
                 runner.stop_all()
         sandbox.kill_strays()  # every grader has ended: what is left are orphans of killed ones
-    write_grades(out, submissions, errors)
+    write_grades(out, found, errors)
     return BatchSummary(progress.done - progress.errors, progress.skipped, len(errors),
                         interrupted, time.monotonic() - start)
 

@@ -4,6 +4,10 @@ A batch run leaves DIR/grades.csv and DIR/results/<submission>.json; this
 module turns them into DIR/report/: three PNG plots, report.md (for a README)
 and report.html, one self-contained page (images inlined) that can be mailed
 or archived on its own. Everything that comes from a submission is escaped.
+
+It reads data, never feedback prose: each row's `extra_data` gives its kind,
+check and hints (cost tests: ratio and allowed). A row without it (an older
+results file) is public, or informational at 0 points; no hints, no ratio.
 """
 
 from __future__ import annotations
@@ -21,18 +25,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from autograder import results as results_module
-from autograder.timing import NAIVE, NAIVE_FACTOR, NEGSAMP, NEGSAMP_FACTOR
 
-PLOTS = ("scores.png", "pass_rates.png", "timing.png")
-THRESHOLDS = {NAIVE: NAIVE_FACTOR, NEGSAMP: NEGSAMP_FACTOR}
-KIND_COLOURS = {"public": "#4c72b0", "hidden": "#8172b3", "timing": "#dd8452", "info": "#999999"}
-HIDDEN_SUFFIX = " (hidden inputs)"
+PLOTS = {"scores.png": "score histogram", "pass_rates.png": "pass rate per test",
+         "timing.png": "timing ratios"}  # file -> alt text
+KINDS = ("public", "hidden", "cost", "informational")
+KIND_COLOURS = {"public": "#4c72b0", "hidden": "#8172b3", "cost": "#dd8452",
+                "informational": "#999999"}
 MAX_HINTS = 15
-# from "hint:" to the end of the sentence (a period before a space or the line's end)
-HINT_PATTERN = re.compile(r"hint:\s*(.*?)(?:\.(?=\s)|\.?$)", re.M)
-# numbers, but not digits inside identifiers such as word2vec
+# numbers in a hint, but not digits inside identifiers such as x2 (grouping only)
 NUMBER_PATTERN = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?:e[+-]?\d+)?")
-RATIO_PATTERN = re.compile(r"costs ([\d.]+)x the reference")
 
 
 @dataclass
@@ -41,7 +42,7 @@ class TestStat:
 
     name: str
     number: str
-    kind: str  # public, hidden, timing or info (max_score 0: says nothing about points)
+    kind: str  # public, hidden, cost or informational (the last says nothing about points)
     max_score: float
     submissions: int = 0
     passed: int = 0
@@ -64,7 +65,26 @@ class HintStat:
 
     hint: str
     submissions: set[str] = field(default_factory=set)
-    tests: set[str] = field(default_factory=set)
+    checks: set[str] = field(default_factory=set)
+
+
+@dataclass
+class CostStat:
+    """One cost test across the graded submissions: per submission, the ratio and the allowance."""
+
+    name: str
+    ratios: list[float | None] = field(default_factory=list)   # None: no ratio (the run failed)
+    allowed: list[float | None] = field(default_factory=list)  # the factor the grader applied
+
+    @property
+    def known(self) -> list[float]:
+        """The ratios that were measured."""
+        return [r for r in self.ratios if r is not None]
+
+    @property
+    def thresholds(self) -> list[float]:
+        """The distinct allowed factors (one, unless config.ini changed between gradings)."""
+        return sorted({a for a in self.allowed if a is not None})
 
 
 @dataclass
@@ -87,15 +107,10 @@ def _number(text: str | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def read_grades(out_dir: Path) -> list[dict[str, str]]:
-    """The rows of DIR/grades.csv, as written by the batch command."""
-    with open(out_dir / "grades.csv", newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 def load_batch(out_dir: Path) -> BatchData:
-    """grades.csv and the results files of its graded rows."""
-    rows = read_grades(out_dir)
+    """grades.csv (as the batch command writes it) and the results files of its graded rows."""
+    with open(out_dir / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     results, missing = {}, []
     for row in rows:
         submission = row.get("submission") or ""
@@ -113,13 +128,23 @@ def load_batch(out_dir: Path) -> BatchData:
 
 # ---------------------------------------------------------------- statistics
 
+def _extra(test: dict) -> dict:
+    extra = test.get("extra_data")
+    return extra if isinstance(extra, dict) else {}
+
+
 def test_kind(test: dict) -> str:
-    """public, hidden, timing or info: how the report groups and colours a test."""
-    if not _number(test.get("max_score")):
-        return "info"
-    if "timing" in (test.get("tags") or []) or str(test.get("name", "")).startswith("timing: "):
-        return "timing"
-    return "public" if test.get("visibility", "visible") == "visible" else "hidden"
+    """public, hidden, cost or informational, as the grader recorded it in extra_data."""
+    kind = _extra(test).get("kind")
+    if kind in KINDS:
+        return kind
+    return "public" if _number(test.get("max_score")) else "informational"
+
+
+def check_name(test: dict) -> str:
+    """The check (or cost test) a row belongs to; the row's own name when it does not say."""
+    check = _extra(test).get("check")
+    return check if isinstance(check, str) and check else str(test.get("name", "?"))
 
 
 def _number_key(number: str) -> tuple:
@@ -143,13 +168,14 @@ def pass_rates(results: dict[str, dict]) -> list[TestStat]:
 
 def normalise_hint(text: str) -> str:
     """The advice of a hint with its numbers replaced, so that the same advice groups."""
-    return NUMBER_PATTERN.sub("N", " ".join(text.split())).strip()
+    return NUMBER_PATTERN.sub("N", " ".join(text.split()).rstrip(".")).strip()
 
 
-def hints_in(output: str) -> list[str]:
-    """The normalised hints in one test's output."""
-    return [normalise_hint(m.group(1)) for m in HINT_PATTERN.finditer(output or "")
-            if m.group(1).strip()]
+def hints_of(test: dict) -> list[str]:
+    """The normalised hints one row gave (extra_data's "hints"; none when it has no such list)."""
+    hints = _extra(test).get("hints")
+    hints = [normalise_hint(h) for h in hints if isinstance(h, str)] if isinstance(hints, list) else []
+    return [h for h in hints if h]
 
 
 def frequent_hints(results: dict[str, dict], limit: int = MAX_HINTS) -> list[HintStat]:
@@ -157,45 +183,23 @@ def frequent_hints(results: dict[str, dict], limit: int = MAX_HINTS) -> list[Hin
     stats: dict[str, HintStat] = {}
     for submission, data in results.items():
         for test in data["tests"]:
-            test_name = str(test.get("name", "?")).removesuffix(HIDDEN_SUFFIX)
-            for hint in hints_in(str(test.get("output") or "")):
+            for hint in hints_of(test):
                 stat = stats.setdefault(hint, HintStat(hint))
                 stat.submissions.add(submission)
-                stat.tests.add(test_name)
+                stat.checks.add(check_name(test))
     ranked = sorted(stats.values(), key=lambda s: (-len(s.submissions), s.hint))
     return ranked[:limit]
 
 
-def _timing_ratio(test: dict) -> float | None:
-    """The judged cost ratio; from extra_data, else from the feedback's first line."""
-    extra = test.get("extra_data")
-    ratio = _number(extra.get("ratio")) if isinstance(extra, dict) else None
-    if ratio is None:
-        match = RATIO_PATTERN.search(str(test.get("output") or ""))
-        ratio = _number(match.group(1)) if match else None
-    return ratio if ratio is not None and ratio > 0 else None
-
-
-def thresholds(results: dict[str, dict]) -> dict[str, float]:
-    """Each cost test's allowed ratio as the grader applied it (config.ini), else the default."""
-    found = dict(THRESHOLDS)
-    for data in results.values():
-        for test in data["tests"]:
-            extra = test.get("extra_data")
-            if isinstance(extra, dict) and _number(extra.get("allowed")) is not None:
-                found[str(extra.get("function"))] = float(extra["allowed"])
-    return found
-
-
-def timing_ratios(results: dict[str, dict]) -> dict[str, list[float | None]]:
-    """Per timed function, one ratio per submission (None: the timing run failed)."""
-    ratios: dict[str, list[float | None]] = {NAIVE: [], NEGSAMP: []}
-    for data in results.values():
-        for test in data["tests"]:
-            name = str(test.get("name", ""))
-            if name.startswith("timing: "):
-                ratios.setdefault(name.removeprefix("timing: "), []).append(_timing_ratio(test))
-    return ratios
+def cost_stats(results: dict[str, dict]) -> list[CostStat]:
+    """Per cost test (in the grader's order), each submission's ratio and allowed factor."""
+    stats: dict[str, CostStat] = {}
+    for test in (t for data in results.values() for t in data["tests"] if test_kind(t) == "cost"):
+        stat = stats.setdefault(check_name(test), CostStat(check_name(test)))
+        ratio = _number(_extra(test).get("ratio"))
+        stat.ratios.append(ratio if ratio is not None and ratio > 0 else None)
+        stat.allowed.append(_number(_extra(test).get("allowed")))
+    return list(stats.values())
 
 
 def graded_scores(rows: list[dict[str, str]]) -> list[float]:
@@ -226,7 +230,7 @@ def _empty_note(figure: Figure, text: str) -> None:
     axes.text(0.5, 0.5, text, ha="center", va="center", fontsize=12)
 
 
-def plot_scores(scores: list[float], max_score: float | None, path: Path) -> None:
+def scores_figure(scores: list[float], max_score: float | None) -> Figure:
     """Histogram of total scores, the maximum marked."""
     figure = Figure(figsize=(7, 3.5), layout="constrained")
     if not scores:
@@ -239,16 +243,14 @@ def plot_scores(scores: list[float], max_score: float | None, path: Path) -> Non
         if max_score is not None:
             axes.axvline(max_score, color="#c44e52", linestyle="--", label="max %g" % max_score)
             axes.legend(loc="upper left")
-        axes.set_xlabel("total score")
-        axes.set_ylabel("submissions")
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_title("Scores (%d graded)" % len(scores))
-    figure.savefig(path, dpi=100)
+        axes.set(xlabel="total score", ylabel="submissions", title="Scores (%d graded)" % len(scores))
+    return figure
 
 
-def plot_pass_rates(stats: list[TestStat], path: Path) -> None:
+def pass_rates_figure(stats: list[TestStat]) -> Figure:
     """Horizontal bars of pass rates; informational tests left out, kinds coloured."""
-    shown = [s for s in stats if s.kind != "info"]
+    shown = [s for s in stats if s.kind != "informational"]
     figure = Figure(figsize=(8, 1.2 + 0.28 * max(len(shown), 1)), layout="constrained")
     if not shown:
         _empty_note(figure, "no graded tests")
@@ -257,46 +259,43 @@ def plot_pass_rates(stats: list[TestStat], path: Path) -> None:
         positions = range(len(shown))
         axes.barh(positions, [100 * s.pass_rate for s in shown],
                   color=[KIND_COLOURS[s.kind] for s in shown])
-        labels = ["%s %s" % (s.number, s.name.replace(HIDDEN_SUFFIX, " (hidden)")[:60]) for s in shown]
+        labels = ["%s %s" % (s.number, s.name[:60]) for s in shown]
         axes.set_yticks(list(positions), labels, fontsize=7)
         axes.invert_yaxis()
-        axes.set_xlim(0, 100)
-        axes.set_xlabel("submissions passing (%)")
-        for kind in ("public", "hidden", "timing"):
+        axes.set(xlim=(0, 100), xlabel="submissions passing (%)", title="Pass rate per test")
+        for kind in KINDS[:3]:
             axes.barh([0], [0], color=KIND_COLOURS[kind], label=kind)
         axes.legend(loc="lower left", bbox_to_anchor=(1.01, 0), fontsize=7)
-        axes.set_title("Pass rate per test")
-    figure.savefig(path, dpi=100)
+    return figure
 
 
-def plot_timing(ratios: dict[str, list[float | None]], path: Path,
-                allowed: dict[str, float] | None = None) -> None:
-    """Distribution of each cost test's ratio (log x), with its pass threshold."""
-    allowed = allowed or THRESHOLDS
-    figure = Figure(figsize=(7, 4.5), layout="constrained")
-    for index, function in enumerate((NAIVE, NEGSAMP), 1):
-        axes = figure.add_subplot(2, 1, index)
-        values = [r for r in ratios.get(function, []) if r is not None]
-        factor = allowed[function]
+def timing_figure(costs: list[CostStat]) -> Figure:
+    """One subplot per cost test: the distribution of its ratios (log x), its allowed factor."""
+    figure = Figure(figsize=(7, 1.0 + 2.2 * max(len(costs), 1)), layout="constrained")
+    if not costs:
+        _empty_note(figure, "no cost tests")
+    for index, cost in enumerate(costs, 1):
+        axes = figure.add_subplot(len(costs), 1, index)
+        values, limits = cost.known, cost.thresholds
+        low, high = min([*values, *limits] or [1.0]) / 1.5, max([*values, *limits] or [1.0]) * 2.5
         axes.set_xscale("log")
+        axes.set_xlim(low, high)
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: "%gx" % value))
         if values:
-            low, high = min([*values, factor]) / 1.5, max([*values, factor]) * 2.5
             bins = [low * (high / low) ** (i / 30) for i in range(31)]
-            axes.hist(values, bins=bins, color="#dd8452", edgecolor="white")
-            axes.set_xlim(low, high)
+            axes.hist(values, bins=bins, color=KIND_COLOURS["cost"], edgecolor="white")
             axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-            axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: "%gx" % value))
         else:
-            axes.text(0.5, 0.5, "no timing ratios", transform=axes.transAxes, ha="center")
-        axes.axvline(factor, color="#c44e52", linestyle="--")
-        axes.text(factor, 0.95, " pass threshold %gx" % factor, color="#c44e52", fontsize=8,
-                  va="top", transform=axes.get_xaxis_transform())
-        failed = sum(r is None for r in ratios.get(function, []))
-        axes.set_title("%s (%d timed, %d without a ratio)" % (function, len(values), failed),
-                       fontsize=9)
-        axes.set_ylabel("submissions")
-        axes.set_xlabel("student cost / reference cost" if index == 2 else "")
-    figure.savefig(path, dpi=100)
+            axes.text(0.5, 0.5, "no cost ratios", transform=axes.transAxes, ha="center")
+        for factor in limits:
+            axes.axvline(factor, color="#c44e52", linestyle="--")
+            axes.text(factor, 0.95, " allowed %gx" % factor, color="#c44e52", fontsize=8,
+                      va="top", transform=axes.get_xaxis_transform())
+        axes.set_title("%s (%d timed, %d without a ratio)" % (
+            cost.name, len(values), len(cost.ratios) - len(values)), fontsize=9)
+        axes.set(ylabel="submissions",
+                 xlabel="student cost / reference cost" if index == len(costs) else "")
+    return figure
 
 
 # ---------------------------------------------------------------- page content
@@ -324,22 +323,22 @@ def test_table(stats: list[TestStat]) -> list[list[str]]:
 
 def hint_table(hints: list[HintStat]) -> list[list[str]]:
     """Rows of the frequent-hints table (header first)."""
-    return [["submissions", "hint", "tests"]] + [
-        [str(len(h.submissions)), h.hint, ", ".join(sorted(h.tests))] for h in hints]
+    return [["submissions", "hint", "checks"]] + [
+        [str(len(h.submissions)), h.hint, ", ".join(sorted(h.checks))] for h in hints]
 
 
-def timing_table(ratios: dict[str, list[float | None]],
-                 allowed: dict[str, float] | None = None) -> list[list[str]]:
-    """Rows of the timing table: how many runs, the median and worst ratio, how many too slow."""
-    allowed = allowed or THRESHOLDS
-    rows = [["function", "timed", "no ratio", "median ratio", "worst ratio", "over threshold"]]
-    for function, values in ratios.items():
-        known = [v for v in values if v is not None]
-        factor = allowed.get(function)
-        over = "-" if factor is None else str(sum(v > factor for v in known))
-        rows.append([function, str(len(known)), str(len(values) - len(known)),
+def timing_table(costs: list[CostStat]) -> list[list[str]]:
+    """Rows of the cost table: runs, the median and worst ratio, the allowance, how many over it."""
+    rows = [["cost test", "timed", "no ratio", "median ratio", "worst ratio", "allowed",
+             "over allowed"]]
+    for cost in costs:  # "over allowed": each ratio against the factor its own grading applied
+        known = cost.known
+        over = sum(None not in (r, a) and r > a for r, a in zip(cost.ratios, cost.allowed))
+        rows.append([cost.name, str(len(known)), str(len(cost.ratios) - len(known)),
                      "%.1fx" % statistics.median(known) if known else "-",
-                     "%.1fx" % max(known) if known else "-", over])
+                     "%.1fx" % max(known) if known else "-",
+                     ", ".join("%gx" % a for a in cost.thresholds) or "-",
+                     str(over) if cost.thresholds else "-"])
     return rows
 
 
@@ -378,10 +377,6 @@ def _md_table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _data_uri(path: Path) -> str:
-    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
 CSS = """body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;
 text-align:left;vertical-align:top}th{background:#f0f0f0}td.num{text-align:right}
@@ -390,12 +385,14 @@ padding:1em;font-size:18px}"""
 
 
 def _sections(data: BatchData) -> list[tuple[str, list[list[str]], tuple[int, ...]]]:
-    """(title, table, numeric columns) of the report, in order, for both renderings."""
-    stats = pass_rates(data.results)
-    return [("Summary", summary_table(score_summary(data.rows)), (1,)),
-            ("Tests", test_table(stats), (3, 4, 5, 6)),
+    """(title, table, numeric columns) in order; only summary and errors when nothing was graded."""
+    summary = ("Summary", summary_table(score_summary(data.rows)), (1,))
+    errors = ("Not graded", error_table(data.rows, data.missing), ())
+    if not data.results:
+        return [summary, errors]
+    return [summary, ("Tests", test_table(pass_rates(data.results)), (3, 4, 5, 6)),
             ("Most frequent hints", hint_table(frequent_hints(data.results)), (0,)),
-            ("Timing", timing_table(timing_ratios(data.results), thresholds(data.results)), (1, 2, 3, 4, 5))]
+            ("Timing", timing_table(cost_stats(data.results)), (1, 2, 3, 4, 5, 6)), errors]
 
 
 def render_html(data: BatchData, report_dir: Path) -> str:
@@ -407,37 +404,29 @@ def render_html(data: BatchData, report_dir: Path) -> str:
         parts.append('<p class="notice">No submission was graded: %d submission(s), %d error(s). '
                      "There are no scores, plots or hints to show.</p>" % (
                          len(data.rows), sum(r.get("status") == "error" for r in data.rows)))
-        parts.append("<h2>Summary</h2>" + _html_table(summary_table(score_summary(data.rows)), (1,)))
-    else:
-        sections = _sections(data)
-        parts.append("<h2>Summary</h2>" + _html_table(sections[0][1], sections[0][2]))
-        for name, alt in zip(PLOTS, ("score histogram", "pass rate per test", "timing ratios")):
-            parts.append('<p><img alt="%s" src="%s"></p>' % (alt, _data_uri(report_dir / name)))
-        for title, table, numeric in sections[1:]:
-            body = _html_table(table, numeric) if len(table) > 1 else "<p>none</p>"
-            parts.append("<h2>%s</h2>%s" % (html.escape(title), body))
-    errors = error_table(data.rows, data.missing)
-    parts.append("<h2>Not graded</h2>" + (_html_table(errors) if len(errors) > 1 else "<p>none</p>"))
+    for index, (title, table, numeric) in enumerate(_sections(data)):
+        body = _html_table(table, numeric) if len(table) > 1 else "<p>none</p>"
+        parts.append("<h2>%s</h2>%s" % (html.escape(title), body))
+        if index == 0 and data.results:  # the plots follow the summary
+            parts += ['<p><img alt="%s" src="data:image/png;base64,%s"></p>' % (
+                alt, base64.b64encode((report_dir / name).read_bytes()).decode("ascii"))
+                for name, alt in PLOTS.items()]
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
 def render_markdown(data: BatchData) -> str:
     """The same report in Markdown, plots linked (they sit next to report.md)."""
-    parts = ["# Grading report", ""]
+    parts = ["# Grading report"]
     if not data.results:
-        parts += ["**No submission was graded** (%d submission(s)): no scores, plots or hints." % (
-            len(data.rows)), "", "## Summary", "", _md_table(summary_table(score_summary(data.rows)))]
-    else:
-        sections = _sections(data)
-        parts += ["## Summary", "", _md_table(sections[0][1]), ""]
-        parts += ["![score histogram](scores.png)", "", "![pass rate per test](pass_rates.png)", "",
-                  "![timing ratios](timing.png)"]
-        for title, table, _ in sections[1:]:
-            parts += ["", "## " + title, "", _md_table(table) if len(table) > 1 else "none"]
-    errors = error_table(data.rows, data.missing)
-    parts += ["", "## Not graded", "", _md_table(errors) if len(errors) > 1 else "none", ""]
-    return "\n".join(parts)
+        parts += ["", "**No submission was graded** (%d submission(s)): no scores, plots or "
+                  "hints." % len(data.rows)]
+    for index, (title, table, _) in enumerate(_sections(data)):
+        parts += ["", "## " + title, "", _md_table(table) if len(table) > 1 else "none"]
+        if index == 0 and data.results:
+            for name, alt in PLOTS.items():
+                parts += ["", "![%s](%s)" % (alt, name)]
+    return "\n".join(parts + [""])
 
 
 def build_report(out_dir: Path) -> Path:
@@ -447,9 +436,10 @@ def build_report(out_dir: Path) -> Path:
     report_dir = out_dir / "report"
     report_dir.mkdir(parents=True, exist_ok=True)
     # the plots are always written, so that links in report.md never dangle
-    plot_scores(graded_scores(data.rows), score_summary(data.rows)["max_score"], report_dir / PLOTS[0])
-    plot_pass_rates(pass_rates(data.results), report_dir / PLOTS[1])
-    plot_timing(timing_ratios(data.results), report_dir / PLOTS[2], thresholds(data.results))
+    figures = (scores_figure(graded_scores(data.rows), score_summary(data.rows)["max_score"]),
+               pass_rates_figure(pass_rates(data.results)), timing_figure(cost_stats(data.results)))
+    for name, figure in zip(PLOTS, figures):
+        figure.savefig(report_dir / name, dpi=100)
     (report_dir / "report.md").write_text(render_markdown(data), encoding="utf-8")
     page = report_dir / "report.html"
     page.write_text(render_html(data, report_dir), encoding="utf-8")

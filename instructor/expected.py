@@ -33,10 +33,10 @@ def public_tests(layout: Layout) -> dict:
 
 
 def _equal(a, b) -> bool:
-    """Same structure and values; floats equal to 1e-12 (BLAS may differ in the last bits)."""
+    """Same structure and values; floats equal to 12 digits (BLAS may differ in the last bits)."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype \
-            and a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-12, atol=1e-15,
+            and a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-12, atol=0.0,
                                                         equal_nan=True))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)

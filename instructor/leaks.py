@@ -42,7 +42,7 @@ def written_answers(texts: dict[str, str], raw: dict[str, bytes], layout: Layout
         return []
     from instructor import written  # pylint: disable=import-outside-toplevel
     answers = layout.written_path("answers").parent
-    copies = {p.read_bytes(): p.relative_to(layout.source).as_posix()
+    copies = {p.read_bytes(): layout.show(p)
               for p in answers.rglob("*") if p.is_file()}
     markers, names = written.reference_markers(layout), written.reference_file_names(layout)
     flagged = sorted(name for name, text in texts.items()

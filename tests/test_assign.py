@@ -1,5 +1,6 @@
 """The student skeleton is generated from the reference and leaks none of it."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -7,8 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from instructor import assign
-from tests.conftest import ASSIGNMENT, SOLUTIONS
+from autograder.layout import PUBLIC_TESTS, Layout
+from instructor import assign, leaks
+from instructor.expected import write_public_tests
+from tests.conftest import ASSIGNMENT, ROOT, SOLUTIONS
+
+LAYOUT = Layout()
+
+
+def _copy_layout(tmp_path):
+    """A layout over a copy of the source and of the committed student tree."""
+    src, dest = tmp_path / "solutions", tmp_path / "assignment"
+    shutil.copytree(SOLUTIONS, src, ignore=shutil.ignore_patterns("__pycache__", "datasets"))
+    shutil.copytree(ASSIGNMENT, dest, ignore=shutil.ignore_patterns("__pycache__", "datasets"))
+    return Layout.of(src, dest, tmp_path / "dist")
 
 
 def test_region_becomes_a_stub_naming_the_function():
@@ -38,30 +51,47 @@ def test_committed_assignment_equals_a_fresh_generation():
 
 
 def test_editing_one_side_only_is_detected(tmp_path):
-    src, dest = tmp_path / "solutions", tmp_path / "assignment"
-    shutil.copytree(SOLUTIONS, src, ignore=shutil.ignore_patterns("__pycache__", "datasets"))
-    assign.generate(dest, src)
-    assert assign.differences(dest, src) == []
-    with open(dest / "sgd.py", "a", encoding="utf-8") as handle:
+    layout = _copy_layout(tmp_path)
+    assert assign.differences(layout) == []
+    with open(layout.student / "sgd.py", "a", encoding="utf-8") as handle:
         handle.write("# edited by hand\n")
-    assert assign.differences(dest, src) == ["sgd.py"]
-    (dest / "extra.py").write_text("x = 1\n", encoding="utf-8")
-    assert "extra.py (not generated from solutions/)" in assign.differences(dest, src)
+    assert assign.differences(layout) == ["sgd.py"]
+    (layout.student / "extra.py").write_text("x = 1\n", encoding="utf-8")
+    assert "extra.py (not generated from the source)" in assign.differences(layout)
+
+
+def test_check_command_fails_on_a_hand_edited_generated_file_and_writes_nothing(tmp_path):
+    layout = _copy_layout(tmp_path)
+    command = [sys.executable, "-m", "autograder", "--source", str(layout.source),
+               "--student", str(layout.student), "check"]
+    ok = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False,
+                        timeout=300)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    for generated in (layout.student / "written" / "written.tex",
+                      layout.source / "written" / "rubric.md", layout.student / PUBLIC_TESTS):
+        before = generated.read_bytes()
+        generated.write_bytes(before.replace(b"1", b"2", 1))
+        stale = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False,
+                               timeout=300)
+        assert stale.returncode == 1 and "out of date" in stale.stdout, generated
+        assert generated.read_bytes() == before.replace(b"1", b"2", 1)  # checked, not rewritten
+        generated.write_bytes(before)
 
 
 def test_no_solution_line_reaches_the_skeleton():
-    assert len(assign.solution_lines()) > 20  # the reference really has solution regions
+    assert len(assign.solution_lines(LAYOUT)) > 20  # the reference really has solution regions
     texts = {str(p): p.read_text(encoding="utf-8", errors="replace")
              for p in ASSIGNMENT.rglob("*") if p.is_file()}
-    assert assign.leaked_lines(texts) == []
-    assert assign.leaked_lines({"reference": (SOLUTIONS / "word2vec.py").read_text()}) == [
-        "reference"]
+    assert leaks.solution_code(texts, LAYOUT) == []
+    found = leaks.solution_code({"reference": (SOLUTIONS / "word2vec.py").read_text()}, LAYOUT)
+    assert len(found) == 1 and found[0].startswith("reference holds solution code")
 
 
 def test_instructor_only_files_are_not_shipped():
-    shipped = [str(p) for p in assign.shipped_files()]
+    shipped = [str(p) for p in assign.shipped_files(LAYOUT)]
     assert "word2vec.py" in shipped and "sgd.py" in shipped
     assert not [p for p in shipped if p.startswith("written/") or "__pycache__" in p]
+    assert "config.ini" not in shipped and "assignment.ini" not in shipped  # the hidden seed
 
 
 STUBS = {"word2vec.py": ["sigmoid", "softmax", "naiveSoftmaxLossAndGradient",
@@ -119,11 +149,13 @@ def test_skeleton_sanity_checks_say_not_implemented(test):
     assert "NOT IMPLEMENTED" in result.stdout and "Traceback" not in result.stdout + result.stderr
 
 
-def test_regenerating_the_expected_outputs_keeps_an_identical_file(tmp_path):
-    from instructor.expected import write_expected  # pylint: disable=import-outside-toplevel
-    copy = tmp_path / "solutions"
-    shutil.copytree(SOLUTIONS, copy, ignore=shutil.ignore_patterns("__pycache__", "written"))
-    before = (copy / "utils" / "public_expected.npz").read_bytes()
-    assert write_expected(copy).read_bytes() == before  # np.savez would stamp a new time
-    (copy / "utils" / "public_expected.npz").unlink()
-    assert write_expected(copy).exists()
+def test_regenerating_the_public_tests_keeps_an_identical_file(tmp_path):
+    target = tmp_path / PUBLIC_TESTS
+    committed = (ASSIGNMENT / PUBLIC_TESTS).read_bytes()
+    # the same values, written differently (no indentation): the committed bytes are kept
+    compact = json.dumps(json.loads(committed)).encode()
+    assert write_public_tests(LAYOUT, target, compact).read_bytes() == compact
+    changed = json.loads(committed)
+    changed["tests"][0]["points"] += 1
+    rewritten = write_public_tests(LAYOUT, target, json.dumps(changed).encode()).read_bytes()
+    assert rewritten != json.dumps(changed).encode() and json.loads(rewritten) == json.loads(committed)

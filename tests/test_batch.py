@@ -1,4 +1,4 @@
-"""Batch grading: finding submissions, resuming, errors, sharding, determinism."""
+"""Batch grading: finding submissions, resuming, errors, sharding, merging, determinism."""
 
 import csv
 import io
@@ -14,7 +14,8 @@ import zipfile
 
 import pytest
 
-from autograder import batch
+from autograder import assignment, batch
+from autograder import export as export_module
 from autograder.report import build_report
 from tests.conftest import ASSIGNMENT, ROOT, SOLUTIONS
 from tests.variants import BUGGY, write_variant
@@ -47,9 +48,11 @@ def _copy(source, target):
 @pytest.fixture(name="cheap_config")
 def fixture_cheap_config(tmp_path_factory):
     """No timing tests, no pylint report: the batch machinery, not the grading, is tested."""
-    text = (ROOT / "autograder" / "config.ini").read_text()
-    for line in ("naiveSoftmaxLossAndGradient = 2\n", "negSamplingLossAndGradient = 2\n"):
-        assert text.count(line) == 1  # the [timing] lines: the checks' names have suffixes
+    text = (SOLUTIONS / "config.ini").read_text()
+    for line in ("naiveSoftmaxLossAndGradient = 2\n", "negSamplingLossAndGradient = 2\n",
+                 "naiveSoftmaxLossAndGradient = 4\n", "negSamplingLossAndGradient = 5\n",
+                 "negSamplingLossAndGradient cheaper = 3\n"):
+        assert text.count(line) == 1  # the timing lines: the checks' names have suffixes
         text = text.replace(line, "")
     path = tmp_path_factory.mktemp("config") / "config.ini"
     path.write_text(text.replace("report = yes", "report = no"))
@@ -72,7 +75,7 @@ def _rows(out):
 
 
 def test_finds_a_gradescope_export_with_identities(export, tmp_path):
-    found = batch.find_submissions(export, tmp_path / "scratch")
+    found = export_module.find_submissions(export, tmp_path / "scratch")
     assert [(s.id, s.name, s.sid) for s in found] == [
         ("submission_101", "Ada Lovelace", "001"),
         ("submission_102", '=HYPERLINK("http://evil", "x"); Carol', "002; 003")]
@@ -83,7 +86,7 @@ def test_finds_the_export_inside_its_zip(export, tmp_path):
     with zipfile.ZipFile(archive, "w") as zipped:
         for path in export.rglob("*"):
             zipped.write(path, "assignment_123_export/" + path.relative_to(export).as_posix())
-    found = batch.find_submissions(archive, tmp_path / "scratch")
+    found = export_module.find_submissions(archive, tmp_path / "scratch")
     assert [s.name for s in found] == ["Ada Lovelace", '=HYPERLINK("http://evil", "x"); Carol']
 
 
@@ -93,7 +96,7 @@ def test_finds_a_plain_folder_of_zips_folders_and_notebooks(tmp_path):
     shutil.make_archive(str(root / "bob smith"), "zip", SOLUTIONS, ".")
     (root / "carol.ipynb").write_text("{}")
     (root / "notes.txt").write_text("not a submission")
-    found = batch.find_submissions(root, tmp_path / "scratch")
+    found = export_module.find_submissions(root, tmp_path / "scratch")
     assert [(s.id, s.path.name) for s in found] == [
         ("alice", "alice"), ("bob_smith", "bob smith.zip"), ("carol", "carol.ipynb")]
 
@@ -107,24 +110,114 @@ def test_bad_input_is_a_clear_error(tmp_path, make, message):
     target = tmp_path / "input"
     make(target)
     source = next(tmp_path.glob("input*"))
-    with pytest.raises(batch.BatchError, match=message):
-        batch.find_submissions(source, tmp_path / "scratch")
+    with pytest.raises(export_module.BatchError, match=message):
+        export_module.find_submissions(source, tmp_path / "scratch")
 
 
 def test_an_unreadable_metadata_file_is_a_clear_error(export, tmp_path):
     (export / "submission_metadata.yml").write_text("submission_101: [unclosed\n")
-    with pytest.raises(batch.BatchError, match="cannot read .*submission_metadata.yml"):
-        batch.find_submissions(export, tmp_path / "scratch")
+    with pytest.raises(export_module.BatchError, match="cannot read .*submission_metadata.yml"):
+        export_module.find_submissions(export, tmp_path / "scratch")
+
+
+def test_batch_error_is_one_class_raised_by_both_modules():
+    assert batch.BatchError is export_module.BatchError
+    with pytest.raises(batch.BatchError, match="neither a folder nor a zip"):
+        export_module.check_source(ROOT / "README.md")
 
 
 def test_shards_split_the_list_and_cover_it():
-    subs = [batch.Submission("s%02d" % n, ROOT) for n in range(11)]
-    parts = [batch.shard(subs, "%d/3" % i) for i in (1, 2, 3)]
+    subs = [export_module.Submission("s%02d" % n, ROOT) for n in range(11)]
+    parts = [export_module.shard(subs, "%d/3" % i) for i in (1, 2, 3)]
     assert sorted(s.id for part in parts for s in part) == [s.id for s in subs]
     assert [len(p) for p in parts] == [4, 4, 3]
+    assert export_module.shard(subs, None) == subs and export_module.parse_shard(" 2/4 ") == (1, 4)
     for spec in ("0/3", "4/3", "1-3", "a/b"):
-        with pytest.raises(batch.BatchError, match="i/n"):
-            batch.shard(subs, spec)
+        with pytest.raises(export_module.BatchError, match="i/n"):
+            export_module.shard(subs, spec)
+
+
+def _results_file(path, **scores):
+    """A valid results file made by hand: one test per keyword, out of 2 points each."""
+    tests = [{"name": name, "number": "1.%d" % n, "score": score, "max_score": 2.0,
+              "status": "passed" if score == 2.0 else "failed", "output": "", "tags": []}
+             for n, (name, score) in enumerate(scores.items(), 1)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"score": sum(scores.values()), "tests": tests}))
+
+
+def test_grades_csv_from_hand_made_results(tmp_path):
+    out = tmp_path / "out"
+    subs = [export_module.Submission("a", ROOT, "=SUM(A1)", "a@x.edu", "1"),
+            export_module.Submission("b", ROOT, "Bob"), export_module.Submission("c", ROOT, "@Carol")]
+    _results_file(out / "results" / "a.json", first=2.0, second=0.5)
+    (out / "results" / "c.json").write_text('{"score": 1, "tes')  # half-written: not graded
+    batch.write_grades(out, subs, {"b": "the grader exited with status 1"})
+    with open(out / "grades.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == ["submission", "name", "email", "sid", "status", "score",
+                                     "max_score", "first", "second"]
+        rows = list(reader)
+    assert [(r["submission"], r["name"], r["status"], r["score"]) for r in rows] == [
+        ("a", "'=SUM(A1)", "graded", "2.5"), ("b", "Bob", "error", ""),
+        ("c", "'@Carol", "not graded", "")]
+    assert (rows[0]["max_score"], rows[0]["first"], rows[0]["second"]) == ("4", "2", "0.5")
+
+
+def _hand_made_shard(folder, stamp, subs, errors=()):
+    (folder / "results").mkdir(parents=True)
+    (folder / "batch.json").write_text(json.dumps({"fingerprint": stamp}))
+    for sub in subs:
+        if sub.id not in errors:
+            _results_file(folder / "results" / (sub.id + ".json"), first=2.0, second=1.0)
+    if errors:
+        (folder / "errors.log").write_text("".join("%s: boom\n" % e for e in errors))
+    batch.write_grades(folder, subs, {e: "boom" for e in errors})
+    return folder
+
+
+def test_merge_of_hand_made_shards(tmp_path):
+    parts = [_hand_made_shard(tmp_path / "one", "f00d", [
+                 export_module.Submission("a", ROOT, "=evil()", "a@x.edu", "1"),
+                 export_module.Submission("c", ROOT, "Carol")]),
+             _hand_made_shard(tmp_path / "two", "f00d", [export_module.Submission("b", ROOT, "Bob")],
+                              errors=["b"])]
+    merged = tmp_path / "merged"
+    assert batch.merge(merged, parts) == 3
+    rows = _rows(merged)
+    assert list(rows) == ["a", "b", "c"]
+    assert [rows[k]["status"] for k in "abc"] == ["graded", "error", "graded"]
+    assert rows["a"]["name"] == "'=evil()" and rows["a"]["score"] == "3"  # quoted once, not twice
+    assert sorted(p.name for p in (merged / "results").iterdir()) == ["a.json", "c.json"]
+    assert (merged / "errors.log").read_text() == "b: boom\n"
+    assert json.loads((merged / "batch.json").read_text()) == {"fingerprint": "f00d"}
+    with pytest.raises(batch.BatchError, match="in two shards"):
+        batch.merge(tmp_path / "again", [parts[0], parts[0]])
+    (parts[1] / "batch.json").write_text(json.dumps({"fingerprint": "beef"}))
+    with pytest.raises(batch.BatchError, match="different autograders"):
+        batch.merge(tmp_path / "mixed", parts)
+    with pytest.raises(batch.BatchError, match="no batch.json"):
+        batch.merge(tmp_path / "none", [tmp_path])
+
+
+def test_fingerprint_covers_the_source_and_the_config_wherever_they_are(tmp_path):
+    def tree(folder, loss="def loss(): return 1\n", config="[public]\nloss = 1\n"):
+        (folder / "utils").mkdir(parents=True)
+        (folder / "main.py").write_text(loss)
+        (folder / "utils" / "checks.py").write_text("CHECKS = []\n")
+        (folder / "config.ini").write_text(config)
+        return folder, folder / "config.ini"
+
+    first = batch.fingerprint(*tree(tmp_path / "here"))
+    assert first == batch.fingerprint(*tree(tmp_path / "elsewhere" / "deeper"))
+    (tmp_path / "here" / "notes.txt").write_text("not code")
+    assert batch.fingerprint(*tree(tmp_path / "b")) == first == batch.fingerprint(
+        tmp_path / "here", tmp_path / "here" / "config.ini")
+    assert batch.fingerprint(*tree(tmp_path / "c", loss="def loss(): return 2\n")) != first
+    assert batch.fingerprint(*tree(tmp_path / "d", config="[public]\nloss = 2\n")) != first
+    source, config = tree(tmp_path / "e")
+    (source / "utils" / "checks.py").write_text("CHECKS = [1]\n")
+    assert batch.fingerprint(source, config) != first
 
 
 def test_batch_grades_resumes_and_escapes_formulas(export, tmp_path, cheap_config):
@@ -132,7 +225,8 @@ def test_batch_grades_resumes_and_escapes_formulas(export, tmp_path, cheap_confi
     summary = batch.run(export, out, cheap_config, jobs=2)
     assert (summary.graded, summary.skipped, summary.errors) == (2, 0, 0)
     rows = _rows(out)
-    assert rows["submission_101"]["score"] == rows["submission_101"]["max_score"] == "30"
+    total = "%g" % assignment.load().load_config(cheap_config).total
+    assert rows["submission_101"]["score"] == rows["submission_101"]["max_score"] == total
     assert rows["submission_102"]["score"] == "0" and rows["submission_102"]["status"] == "graded"
     assert rows["submission_102"]["name"].startswith("'=HYPERLINK")  # not a formula
     assert rows["submission_101"]["sigmoid (hidden inputs)"] == "1.5"
@@ -229,8 +323,9 @@ def test_shards_merge_into_one_table(tmp_path, cheap_config):
     merged = tmp_path / "merged"
     assert batch.merge(merged, parts) == 3
     rows = _rows(merged)
-    assert [rows[k]["score"] for k in "abc"] == ["30", "0", rows["c"]["score"]]
-    assert 0 < float(rows["c"]["score"]) < 30
+    total = assignment.load().load_config(cheap_config).total
+    assert [rows[k]["score"] for k in "abc"] == ["%g" % total, "0", rows["c"]["score"]]
+    assert 0 < float(rows["c"]["score"]) < total
     assert sorted(p.name for p in (merged / "results").iterdir()) == ["a.json", "b.json",
                                                                       "c.json"]
     with pytest.raises(batch.BatchError, match="in two shards"):

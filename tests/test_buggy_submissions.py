@@ -5,22 +5,19 @@ import dataclasses
 
 import pytest
 
-from autograder import config, grader
+from autograder import assignment, grader
 from autograder.submission import stage_submission
-from tests.conftest import SOLUTIONS
-from tests.variants import BUGGY, CORRECT, edited
+from tests.variants import BUGGY, CORRECT, write_variant
 
 
 @pytest.fixture(scope="module")
 def cfg():
-    return dataclasses.replace(config.load(), timeout=10.0, timing={}, pylint_report=False)
+    return dataclasses.replace(assignment.load().load_config(), timeout=10.0, timing={},
+                               pylint_report=False)
 
 
-def _grade(tmp_path, cfg, word2vec_text, sgd_text):
-    folder = tmp_path / "submission"
-    folder.mkdir()
-    (folder / "word2vec.py").write_text(word2vec_text)
-    (folder / "sgd.py").write_text(sgd_text)
+def _grade(tmp_path, cfg, variant):
+    folder = write_variant(tmp_path / "submission", variant)
     return grader.grade(stage_submission(folder, tmp_path / "staging"), cfg)
 
 
@@ -30,10 +27,8 @@ def test_at_least_ten_mistakes_and_three_correct_variants():
 
 @pytest.mark.parametrize("name", sorted(BUGGY))
 def test_mistake_loses_only_its_own_tests(tmp_path, cfg, name):
-    filename, edits, lost, feedback = BUGGY[name]
-    texts = {f: (SOLUTIONS / f).read_text() for f in ("word2vec.py", "sgd.py")}
-    texts[filename] = edited(edits, filename)
-    tests = _grade(tmp_path, cfg, texts["word2vec.py"], texts["sgd.py"])
+    lost, feedback = BUGGY[name][2:]
+    tests = _grade(tmp_path, cfg, BUGGY[name])
     failed = [t for t in tests if t.score < t.max_score]
     assert failed, name
     for test in tests:
@@ -45,6 +40,6 @@ def test_mistake_loses_only_its_own_tests(tmp_path, cfg, name):
 
 @pytest.mark.parametrize("name", sorted(CORRECT))
 def test_differently_written_correct_solution_gets_full_marks(tmp_path, cfg, name):
-    tests = _grade(tmp_path, cfg, CORRECT[name], (SOLUTIONS / "sgd.py").read_text())
+    tests = _grade(tmp_path, cfg, CORRECT[name])
     assert [t.output for t in tests if t.score < t.max_score] == []
     assert sum(t.score for t in tests) == cfg.total

@@ -7,27 +7,30 @@ import zipfile
 
 import pytest
 
-from instructor import handout, release
+from autograder.layout import Layout
+from instructor import handout, leaks
 from tests.conftest import ASSIGNMENT, SOLUTIONS
+from tests.variants import reference_with
 
 
 @pytest.fixture(scope="module")
 def handout_zip(tmp_path_factory):
-    return handout.build(tmp_path_factory.mktemp("dist") / "handout.zip")
+    return handout.build(Layout(), tmp_path_factory.mktemp("dist") / "handout.zip")
 
 
 def test_handout_ships_the_student_files(handout_zip):
     with zipfile.ZipFile(handout_zip) as archive:
         names = set(archive.namelist())
     for rel in ["word2vec.py", "sgd.py", "run.py", "collect_submission.py", "README.md",
-                "utils/gradcheck.py", "utils/sanity.py"]:
+                "utils/gradcheck.py", "utils/sanity.py", "check.py", "checklib.py",
+                "public_tests.json"]:
         assert "a2/" + rel in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
 
 def test_handout_leaks_no_solution(handout_zip):
     """The release's leak check (solution code, written answers, hidden data) finds nothing."""
-    assert release.leaks(handout_zip) == []
+    assert leaks.handout_leaks(handout_zip, Layout()) == []
     with zipfile.ZipFile(handout_zip) as archive:
         names = set(archive.namelist())
     assert {"a2/written/written.tex", "a2/written/written.ipynb", "a2/written/README.md"} <= names
@@ -37,8 +40,8 @@ def test_handout_refuses_a_stale_assignment(tmp_path):
     stale = tmp_path / "assignment"
     shutil.copytree(ASSIGNMENT, stale)
     (stale / "sgd.py").write_text("# edited by hand\n", encoding="utf-8")
-    with pytest.raises(RuntimeError, match="make assignment"):
-        handout.build(tmp_path / "handout.zip", stale)
+    with pytest.raises(handout.HandoutError, match="make assignment"):
+        handout.build(Layout.of(student=stale), tmp_path / "handout.zip")
 
 
 def _collect(folder):
@@ -48,7 +51,9 @@ def _collect(folder):
 
 def test_collect_submission_zips_a_complete_solution(tmp_path):
     folder = tmp_path / "a2"
-    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("written", "datasets"))
+    shutil.copytree(ASSIGNMENT, folder, ignore=shutil.ignore_patterns("written", "datasets"))
+    for path in reference_with(tmp_path / "files").iterdir():
+        shutil.copy(path, folder / path.name)
     result = _collect(folder)
     assert result.returncode == 0, result.stdout
     with zipfile.ZipFile(folder / "submission.zip") as archive:

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import config, grader, package, sandbox
+from autograder import assignment, grader, package, sandbox
+from autograder.layout import Layout
 from autograder.submission import stage_submission
 from tests.conftest import SOLUTIONS
+from tests.variants import reference_with
 
 pytestmark = pytest.mark.skipif(sandbox._sandbox_ids()[0] is None,
                                 reason="no user switch here: not root, or the sandbox user "
@@ -26,11 +28,7 @@ pytestmark = pytest.mark.skipif(sandbox._sandbox_ids()[0] is None,
 
 
 def _submission(tmp_path, prefix):
-    folder = tmp_path / "submission"
-    folder.mkdir()
-    (folder / "word2vec.py").write_text(prefix + (SOLUTIONS / "word2vec.py").read_text())
-    shutil.copy(SOLUTIONS / "sgd.py", folder / "sgd.py")
-    return folder
+    return reference_with(tmp_path / "submission", prefix=prefix)
 
 
 def _parent(pid):
@@ -65,14 +63,16 @@ def _our_nobody_processes():
 def test_children_run_as_the_unprivileged_user(tmp_path):
     folder = _submission(tmp_path, "import os\nif os.getuid() == 0:\n    raise SystemExit('root')\n")
     staged = stage_submission(folder, tmp_path / "staging")
-    child = sandbox.run_child(staged.folder, ["sigmoid"], 224, 20)
+    child = sandbox.run_child(staged.folder, {
+        "kind": "probe", "checks_module": "utils.checks", "checks": ["sigmoid"], "seed": 224,
+        "hidden": False}, 20)
     assert child.status == "ok" and child.records[0]["status"] == "ok", child.records
 
 
 def test_fork_bomb_is_contained(tmp_path):
     bomb = ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n"
             "        pass\n")
-    cfg = dataclasses.replace(config.load(), timeout=3.0, timing={}, pylint_report=False,
+    cfg = dataclasses.replace(assignment.load().load_config(), timeout=3.0, timing={}, pylint_report=False,
                               public={"sigmoid": 1.0, "sgd": 1.0}, hidden={})
     tests = grader.grade(stage_submission(_submission(tmp_path, bomb), tmp_path / "staging"), cfg)
     scores = {t.name: t.score for t in tests if t.max_score}
@@ -84,7 +84,7 @@ def test_reference_and_tests_are_unreadable_through_the_zip(tmp_path):
     root = Path(tempfile.mkdtemp(dir="/tmp", prefix="gradescope-root-"))
     try:
         os.chmod(root, 0o755)
-        built, _ = package.build(tmp_path / "autograder.zip")
+        built, _ = package.build(Layout(), tmp_path / "autograder.zip")
         with zipfile.ZipFile(built) as archive:
             archive.extractall(root / "source")
         os.chmod(root / "source", 0o755)
@@ -97,6 +97,7 @@ def test_reference_and_tests_are_unreadable_through_the_zip(tmp_path):
         run = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env,
                              check=True, capture_output=True, text=True, timeout=600)
         written = json.loads((root / "results" / "results.json").read_text())
-        assert written["score"] == config.load().total, run.stdout[-3000:] + run.stderr[-3000:]
+        assert written["score"] == assignment.load().load_config().total, \
+            run.stdout[-3000:] + run.stderr[-3000:]
     finally:
         shutil.rmtree(root, ignore_errors=True)

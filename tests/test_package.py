@@ -4,14 +4,17 @@ import zipfile
 
 import pytest
 
-from autograder import package
+from autograder import assignment, package
+from autograder.layout import Layout
 from tests.conftest import ASSIGNMENT, SOLUTIONS
+
+CFG = assignment.load().load_config()
 
 
 @pytest.fixture(scope="module")
 def built_zip(tmp_path_factory):
-    target, total = package.build(tmp_path_factory.mktemp("dist") / "autograder.zip")
-    assert total == 34
+    target, total = package.build(Layout(), tmp_path_factory.mktemp("dist") / "autograder.zip")
+    assert total == CFG.total
     return target
 
 
@@ -21,15 +24,17 @@ def test_zip_layout(built_zip):
         requirements = archive.read("requirements-autograder.txt").decode()
     assert "pylint==" in requirements
     assert {"setup.sh", "run_autograder", "autograder/harness.py", "solutions/word2vec.py",
-            "solutions/utils/checks.py"} <= names
+            "solutions/utils/checks.py", "autograder/runtime/checklib.py",
+            "solutions/config.ini", "solutions/assignment.ini"} <= names
     assert not [n for n in names if "/written/" in n or "__pycache__" in n]
     assert "numpy==" in requirements and "gradescope-utils==" in requirements
 
 
-@pytest.mark.parametrize("submission, score", [(SOLUTIONS, 34), (ASSIGNMENT, 0)])
-def test_run_autograder_end_to_end(tmp_path, built_zip, submission, score):
+@pytest.mark.parametrize("submission, full", [(SOLUTIONS, True), (ASSIGNMENT, False)])
+def test_run_autograder_end_to_end(tmp_path, built_zip, submission, full):
     written = package.run_in_gradescope_root(built_zip, submission, tmp_path)
-    assert written["score"] == score and len(written["tests"]) == 20
+    assert written["score"] == (CFG.total if full else 0)
+    assert sum(t["max_score"] for t in written["tests"]) == CFG.total
 
 
 def test_a_broken_grader_still_writes_a_valid_results_file(tmp_path, built_zip):

@@ -1,41 +1,60 @@
 """The written part: generated files in sync, the notebook round trip, the PDFs, no leaks."""
 
+import json
+import re
 import shutil
-import subprocess
-import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from instructor import tex, written
+from autograder.layout import Layout
+from instructor import written
+from instructor.written import pdf
+from instructor.written.markup import expand_macros
 from tests.conftest import ROOT
 
+LAYOUT = Layout()
 SOURCE = written.load_source()
 TEMPLATES = ["README.md", "written_questions.md", "written.tex", "written.ipynb"]
+TEMPLATES_DIR = LAYOUT.student / "written"
+ANSWERS = LAYOUT.written_path("answers")
+SOLUTIONS_DIR = ANSWERS.parent
+
+
+@pytest.fixture
+def tmp_layout(tmp_path):
+    """A Layout over a copy of the manifest, the written sources and the generated files."""
+    source, student = tmp_path / "solutions", tmp_path / "assignment"
+    source.mkdir()
+    shutil.copy(LAYOUT.manifest_path, source)
+    shutil.copytree(SOLUTIONS_DIR, source / SOLUTIONS_DIR.relative_to(LAYOUT.source))
+    shutil.copytree(TEMPLATES_DIR, student / "written")
+    return Layout.of(source=source, student=student, dist=tmp_path / "dist")
 
 
 def test_committed_templates_and_solutions_equal_a_fresh_generation():
     stale = written.out_of_sync()
-    assert not stale, "regenerate: python -m instructor.written templates && ... solutions (%s)" % stale
+    assert not stale, "regenerate: python -m autograder written templates && ... solutions (%s)" % stale
 
 
 def test_generate_templates_writes_the_student_files(tmp_path):
-    files = written.generate_templates(tmp_path / "written")
+    files = written.generate_templates(out_dir=tmp_path / "written")
     assert sorted(p.name for p in files) == sorted(TEMPLATES)
 
 
-def test_check_command_reports_a_hand_edit(tmp_path, monkeypatch):
-    copy = tmp_path / "written"
-    shutil.copytree(written.TEMPLATES_DIR, copy)
-    (copy / "written.tex").write_text("% edited by hand\n", encoding="utf-8")
-    monkeypatch.setattr(written, "TEMPLATES_DIR", copy)
-    monkeypatch.setattr(written, "ROOT", tmp_path)
-    assert written.out_of_sync() == ["written/written.tex"]
+@pytest.mark.parametrize("generated", ["student:written/written.tex", "source:written/rubric.md"])
+def test_editing_a_committed_generated_file_makes_out_of_sync_report_it(tmp_layout, generated):
+    assert not written.out_of_sync(tmp_layout)  # the copy itself is in sync
+    tree, name = generated.split(":")
+    edited = getattr(tmp_layout, tree) / name
+    edited.write_text("% edited by hand\n", encoding="utf-8")
+    assert written.out_of_sync(tmp_layout) == [tmp_layout.show(edited)]
 
 
 def test_every_question_and_part_is_in_every_template():
-    tex_text = (written.TEMPLATES_DIR / "written.tex").read_text(encoding="utf-8")
-    markdown = (written.TEMPLATES_DIR / "written_questions.md").read_text(encoding="utf-8")
+    tex_text = (TEMPLATES_DIR / "written.tex").read_text(encoding="utf-8")
+    markdown = (TEMPLATES_DIR / "written_questions.md").read_text(encoding="utf-8")
     for ident in SOURCE.answer_ids():
         label = SOURCE.find(ident).label
         assert label in tex_text and label in markdown, ident
@@ -43,9 +62,15 @@ def test_every_question_and_part_is_in_every_template():
     assert tex_text.count("\\clearpage") == len(SOURCE.answer_ids())
     assert tex_text.count("\\begin{answer}") == len(SOURCE.answer_ids())
     assert "\\includegraphics[width=0.8\\textwidth]{word_vectors.png}" in tex_text
+    assert "Put word\\_vectors.png next to this file (run.py writes it)." in tex_text
     for macro in SOURCE.macros:
         assert macro.source in tex_text
         assert "\\" + macro.name + "{" not in markdown and "\\%s " % macro.name not in markdown
+
+
+def test_readme_is_the_sources_readme_block():
+    assert (TEMPLATES_DIR / "README.md").read_text(encoding="utf-8") == SOURCE.readme + "\n"
+    assert "word_vectors.png" in SOURCE.readme
 
 
 def test_points_add_up():
@@ -53,12 +78,13 @@ def test_points_add_up():
         if question.parts:
             assert question.points == sum(p.points for p in question.parts)
     total = sum(q.points for q in SOURCE.questions if q.submit != "code")
+    assert written.written_points() == total
     assert "Total of the written submission: %g points." % total in \
-        (written.TEMPLATES_DIR / "written_questions.md").read_text(encoding="utf-8")
+        (TEMPLATES_DIR / "written_questions.md").read_text(encoding="utf-8")
 
 
 def test_notebook_is_valid_and_has_one_prompt_and_answer_cell_per_question():
-    notebook = nbformat.read(str(written.TEMPLATES_DIR / "written.ipynb"), as_version=4)
+    notebook = nbformat.read(str(TEMPLATES_DIR / "written.ipynb"), as_version=4)
     nbformat.validate(notebook)
     answers = written.notebook_answers(notebook)
     assert list(answers) == SOURCE.answer_ids()
@@ -67,7 +93,7 @@ def test_notebook_is_valid_and_has_one_prompt_and_answer_cell_per_question():
 
 @pytest.mark.parametrize("strip_metadata", [False, True])
 def test_notebook_round_trip_finds_every_filled_answer(tmp_path, strip_metadata):
-    notebook = nbformat.read(str(written.TEMPLATES_DIR / "written.ipynb"), as_version=4)
+    notebook = nbformat.read(str(TEMPLATES_DIR / "written.ipynb"), as_version=4)
     for cell in notebook.cells:
         ident = cell.metadata.get("written", {}).get("answer")
         if ident:
@@ -84,7 +110,7 @@ def test_notebook_round_trip_finds_every_filled_answer(tmp_path, strip_metadata)
 
 
 def test_notebook_answers_missing_when_a_cell_is_deleted():
-    notebook = nbformat.read(str(written.TEMPLATES_DIR / "written.ipynb"), as_version=4)
+    notebook = nbformat.read(str(TEMPLATES_DIR / "written.ipynb"), as_version=4)
     notebook.cells = [c for c in notebook.cells if c.metadata.get("written", {}).get("answer") != "h"]
     assert "h" not in written.notebook_answers(notebook)
 
@@ -92,73 +118,116 @@ def test_notebook_answers_missing_when_a_cell_is_deleted():
 def test_reference_answers_are_complete_with_a_rubric_per_question():
     answers = written.load_answers()
     assert not written.check_answers(SOURCE, answers, written.load_results())
-    rubric = (written.ANSWERS_DIR / "rubric.md").read_text(encoding="utf-8")
+    rubric = (SOLUTIONS_DIR / "rubric.md").read_text(encoding="utf-8")
     for ident in SOURCE.answer_ids():
         assert "## %s [" % SOURCE.find(ident).label in rubric
 
 
 def test_seed_slips_are_named_in_the_rubric():
-    text = written.ANSWERS.read_text(encoding="utf-8")
+    text = ANSWERS.read_text(encoding="utf-8")
     assert "$U^\\top(\\yhat - y)$: orientation" in text  # v_c gradient transposed
     assert "derivative written as $f$" in text  # leaky ReLU: f where f' is meant
     assert "another symbol (e.g. $v$) for the parameter $U$" in text
 
 
-def test_incomplete_answers_are_refused_with_a_clear_message(tmp_path):
-    broken = tmp_path / "answers.txt"
-    text = written.ANSWERS.read_text(encoding="utf-8")
+def test_incomplete_answers_are_refused_with_a_clear_message(tmp_layout, tmp_path):
+    broken = tmp_layout.written_path("answers")
+    text = broken.read_text(encoding="utf-8")
     broken.write_text(text.replace("step 1: $\\pd{\\Jsg}{v_w} = 0$", "step 2: $\\pd{\\Jsg}{v_w} = 0$"),
                       encoding="utf-8")
     with pytest.raises(written.WrittenError, match="rubric i: steps add to 4, the question is worth 3"):
-        written.generate_solutions(tmp_path / "out", answers_path=broken)
+        written.generate_solutions(tmp_layout, out_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
-def test_malformed_question_source_gives_file_and_line(tmp_path):
-    bad = tmp_path / "questions.txt"
-    bad.write_text("@title T\n@question a points=two\nText\n", encoding="utf-8")
+def test_malformed_question_source_gives_file_and_line(tmp_layout):
+    tmp_layout.written_path("questions").write_text("@title T\n@question a points=two\nText\n",
+                                                    encoding="utf-8")
     with pytest.raises(written.WrittenError, match="questions.txt:2: points must be a number"):
-        written.load_source(bad)
+        written.load_source(tmp_layout)
 
 
-def test_check_command_passes_on_the_committed_files():
-    result = subprocess.run([sys.executable, "-m", "instructor.written", "check"], cwd=ROOT,
-                            capture_output=True, text=True, check=False, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_a_manifest_without_a_written_part_is_a_clear_error(tmp_layout):
+    manifest = tmp_layout.manifest_path
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text[:text.index("[written]")], encoding="utf-8")
+    with pytest.raises(written.WrittenError, match=r"no \[written\] questions"):
+        written.load_source(Layout.of(source=tmp_layout.source, student=tmp_layout.student))
 
 
 def test_macros_expand_for_markdown():
-    assert written.expand_macros(r"\pd{\Jneg}{v_c}", SOURCE.macros) == \
+    assert expand_macros(r"\pd{\Jneg}{v_c}", SOURCE.macros) == \
         r"\frac{\partial J_{\text{neg-sample}}}{\partial v_c}"
+
+
+def test_the_notation_comes_from_the_results_file(tmp_layout):
+    notation = written.Notation(symbols={"a": "A", "b": r"\beta"}, indexed={"c": "c_{%s}"})
+    assert written.to_latex("a @ (b - c[i]).T", notation) == r"A (\beta - c_{i})^{\top}"
+    with pytest.raises(written.StatementError, match="cannot typeset 'yhat'"):
+        written.to_latex("yhat", written.Notation())
+    results = tmp_layout.written_path("results")
+    data = json.loads(results.read_text(encoding="utf-8"))
+    del data["notation"]["symbols"]["yhat"]
+    results.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(written.WrittenError, match="results.json: result naive_vc: cannot typeset 'yhat'"):
+        written.load_results(tmp_layout)
+    data["notation"]["sums"]["Sum_w"] = {"index": "w"}
+    results.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(written.WrittenError, match='"Sum_w" needs exactly "index" and "latex"'):
+        written.load_results(tmp_layout)
+
+
+def _leaked(texts):
+    """The leak rule built from the two lists: reference file names and reference markers."""
+    names, markers = written.reference_file_names(), written.reference_markers()
+    return sorted(name for name, text in texts.items()
+                  if Path(name).name in names or any(marker in text for marker in markers))
 
 
 def test_reference_answers_never_reach_the_student_files():
     # The assertion the handout test can reuse on the zip's contents.
-    texts = {"a2/written/" + name: (written.TEMPLATES_DIR / name).read_text(encoding="utf-8")
+    texts = {"a2/written/" + name: (TEMPLATES_DIR / name).read_text(encoding="utf-8")
              for name in TEMPLATES}
-    assert written.leaked_reference_answers(texts) == []
-    solutions = {"a2/written/" + p.name: p.read_text(encoding="utf-8")
-                 for p in written.ANSWERS_DIR.iterdir() if p.is_file()}
-    assert sorted(written.leaked_reference_answers(solutions)) == sorted(solutions)
-    disguised = {"a2/notes.md": "we found " + written.to_latex(written.load_results()[1]["expr"])
-                 + " and more " + written.to_latex("v_c @ (yhat - y).T")}
-    assert written.leaked_reference_answers(disguised) == ["a2/notes.md"]
+    assert _leaked(texts) == []
+    names = written.reference_file_names()
+    assert names == {"answers.txt", "results.json", "solutions.tex", "rubric.md"}
+    solutions = {"a2/written/" + name: (SOLUTIONS_DIR / name).read_text(encoding="utf-8")
+                 for name in names}
+    assert sorted(_leaked(solutions)) == sorted(solutions)
+    for name in ("solutions.tex", "rubric.md"):  # caught by their content too, whatever the name
+        assert _leaked({"notes.txt": (SOLUTIONS_DIR / name).read_text(encoding="utf-8")})
+    notation = written.load_results().notation
+    disguised = {"a2/notes.md": "we found " + written.to_latex(written.load_results().items[1]["expr"],
+                                                               notation)
+                 + " and more " + written.to_latex("v_c @ (yhat - y).T", notation)}
+    assert _leaked(disguised) == ["a2/notes.md"]
+    assert written.INSTRUCTOR_MARK in written.reference_markers()
 
 
 def test_handout_tree_excludes_solutions_written():
     from instructor import assign
-    shipped = [str(p) for p in assign.shipped_files()]
-    assert not [p for p in shipped if p.startswith("written/")]
+    shipped = assign.shipped_files(LAYOUT)
+    written_folder = SOLUTIONS_DIR.relative_to(LAYOUT.source)
+    assert str(written_folder) == "written"
+    assert not [p for p in shipped if p.is_relative_to(written_folder)]
 
 
-needs_tex = pytest.mark.skipif(not tex.have_tex(), reason="pdflatex (Debian: texlive-latex-base) is not "
-                               "installed; `python -m instructor.tex install` installs it, CI does")
+def test_the_written_package_names_no_assignment_file():
+    pattern = re.compile(r"word2vec|negSampling|naiveSoftmax|skipgram|word_vectors|sgd\.py")
+    package = Path(written.__file__).parent
+    for path in sorted(package.glob("*.py")):
+        found = pattern.findall(path.read_text(encoding="utf-8"))
+        assert not found, (path.name, found)
+
+
+needs_tex = pytest.mark.skipif(not pdf.have_tex(), reason="pdflatex (Debian: texlive-latex-base) is not "
+                               "installed; written.build_pdf installs it (as root), CI does")
 
 
 @needs_tex
-@pytest.mark.parametrize("tex_file", [written.TEMPLATES_DIR / "written.tex",
-                                      written.ANSWERS_DIR / "solutions.tex"])
+@pytest.mark.parametrize("tex_file", [TEMPLATES_DIR / "written.tex", SOLUTIONS_DIR / "solutions.tex"])
 def test_latex_compiles_to_one_page_per_answer_area(tex_file, tmp_path):
-    pages = tex.compile_pdf(tex_file, tmp_path / "out.pdf")
+    pages = written.build_pdf(tex_file, tmp_path / "out.pdf")
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
     assert pages == 1 + len(SOURCE.answer_ids())  # title page, then one page per answer
 
@@ -166,10 +235,11 @@ def test_latex_compiles_to_one_page_per_answer_area(tex_file, tmp_path):
 @needs_tex
 def test_template_shows_the_plot_when_it_is_there(tmp_path):
     folder = tmp_path / "written"
-    written.generate_templates(folder)
-    without = tex.compile_pdf(folder / "written.tex", tmp_path / "without.pdf")
-    shutil.copy(ROOT / "docs" / "word_vectors_sst.png", tmp_path / "word_vectors.png")  # one folder up
-    with_plot = tex.compile_pdf(folder / "written.tex", tmp_path / "with.pdf")
+    written.generate_templates(out_dir=folder)
+    figure = next(question.figure for question in SOURCE.questions if question.figure)
+    without = pdf.compile_pdf(folder / "written.tex", tmp_path / "without.pdf")
+    shutil.copy(ROOT / "docs" / "word_vectors_sst.png", tmp_path / figure)  # one folder up
+    with_plot = pdf.compile_pdf(folder / "written.tex", tmp_path / "with.pdf")
     assert without == with_plot
     assert (tmp_path / "with.pdf").stat().st_size > (tmp_path / "without.pdf").stat().st_size + 10000
 
@@ -180,4 +250,4 @@ def test_latex_errors_are_reported_with_the_log(tmp_path):
     bad.write_text("\\documentclass{article}\\begin{document}\\undefinedmacro\\end{document}\n",
                    encoding="utf-8")
     with pytest.raises(RuntimeError, match="Undefined control sequence"):
-        tex.compile_pdf(bad, tmp_path / "bad.pdf")
+        pdf.compile_pdf(bad, tmp_path / "bad.pdf")

@@ -9,17 +9,23 @@ columns, y is one-hot, yhat = softmax(U^T v_c).
 
 import os
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from autograder.layout import Layout
 from instructor import written
 from tests.conftest import ROOT
 
-RESULTS = {r["id"]: r for r in written.load_results()}
+LOADED = written.load_results()
+RESULTS = LOADED.by_id()
 DIM, VOCAB, K, WINDOW = 4, 7, 5, 2
 STEP = 1e-6
+
+
+def evaluator(env):
+    """An evaluator of statements in the assignment's notation (its sums)."""
+    return written.Evaluator(env, LOADED.notation)
 
 
 def sigma(x):
@@ -102,16 +108,16 @@ class Setting:  # pylint: disable=too-many-instance-attributes
         o = self.outside[j]
         if inner == "naive":
             env = self.env(U, v_c, o)
-            return (written.Evaluator(env)(RESULTS["naive_U"]["expr"]),
-                    written.Evaluator(env)(RESULTS["naive_vc"]["expr"]))
+            return (evaluator(env)(RESULTS["naive_U"]["expr"]),
+                    evaluator(env)(RESULTS["naive_vc"]["expr"]))
         samples = self.pair_samples[j]
         env = self.env(U, v_c, o, samples)
         grad_U = np.zeros_like(U)
-        grad_U[:, [o]] += written.Evaluator(env)(RESULTS["neg_uo"]["expr"])
+        grad_U[:, [o]] += evaluator(env)(RESULTS["neg_uo"]["expr"])
         for w in set(samples):
-            evaluate = written.Evaluator(dict(env, s=samples.index(w)))
+            evaluate = evaluator(dict(env, s=samples.index(w)))
             grad_U[:, [w]] += evaluate(RESULTS["neg_repeated"]["expr"])
-        return grad_U, written.Evaluator(env)(RESULTS["neg_vc"]["expr"])
+        return grad_U, evaluator(env)(RESULTS["neg_vc"]["expr"])
 
     def window_loss(self, inner, U, V):
         v_c = V[:, [self.c]]
@@ -129,7 +135,7 @@ def check_gradient(result, setting, inner="naive"):  # pylint: disable=too-many-
             grads = {j: setting.pair_gradients(inner, U, v_c, j) for j in setting.offsets}
             return {"dJ_dU": lambda j: grads[j][0], "dJ_dvc": lambda j: grads[j][1],
                     "range_j": lambda env: setting.offsets}
-        closed = written.Evaluator(env_for(setting.U, setting.v_c))(expr)
+        closed = evaluator(env_for(setting.U, setting.v_c))(expr)
         if wrt == "U":
             numeric = centred_gradient(lambda U: setting.window_loss(inner, U, setting.V), setting.U)
             pairs.append((closed, numeric))
@@ -153,21 +159,21 @@ def check_gradient(result, setting, inner="naive"):  # pylint: disable=too-many-
 
     env = setting.env()
     if wrt == "v_c":
-        pairs.append((written.Evaluator(env)(expr), centred_gradient(lambda v: value(v_c=v), setting.v_c)))
+        pairs.append((evaluator(env)(expr), centred_gradient(lambda v: value(v_c=v), setting.v_c)))
     elif wrt == "U":
-        pairs.append((written.Evaluator(env)(expr), centred_gradient(lambda U: value(U=U), setting.U)))
+        pairs.append((evaluator(env)(expr), centred_gradient(lambda U: value(U=U), setting.U)))
     elif wrt == "u[w]":
         words = {"o": [setting.o], "others": [w for w in range(VOCAB) if w != setting.o],
                  "all": range(VOCAB)}[result["words"]]
         for w in words:
             numeric = centred_gradient(lambda col, w=w: value(U=with_column(setting.U, w, col)),
                                        setting.U[:, [w]])
-            pairs.append((written.Evaluator(dict(env, w=w))(expr), numeric))
+            pairs.append((evaluator(dict(env, w=w))(expr), numeric))
     elif wrt == "u_neg[s]":
         for s, w in enumerate(setting.samples):
             numeric = centred_gradient(lambda col, w=w: value(U=with_column(setting.U, w, col)),
                                        setting.U[:, [w]])
-            pairs.append((written.Evaluator(dict(env, s=s))(expr), numeric))
+            pairs.append((evaluator(dict(env, s=s))(expr), numeric))
     else:
         raise AssertionError("unknown wrt %r" % wrt)
     return _worst(pairs)
@@ -225,7 +231,7 @@ def test_boxed_identities_hold(result_id):
     for seed in range(3):
         setting = Setting(seed)
         env = setting.env()
-        value = written.Evaluator(env)(result["expr"])
+        value = evaluator(env)(result["expr"])
         expected = (naive_loss(setting.U, setting.v_c, setting.o) if result["value"] == "naive"
                     else neg_loss(setting.U, setting.v_c, setting.o, setting.samples))
         assert float(np.squeeze(value)) == pytest.approx(expected, rel=1e-10)
@@ -234,21 +240,21 @@ def test_boxed_identities_hold(result_id):
 
 def test_sigmoid_derivative():
     x = np.linspace(-8, 8, 41)
-    closed = written.Evaluator({"x": x})(RESULTS["sigmoid"]["expr"])
+    closed = evaluator({"x": x})(RESULTS["sigmoid"]["expr"])
     numeric = (sigma(x + STEP) - sigma(x - STEP)) / (2 * STEP)
     np.testing.assert_allclose(closed, numeric, atol=1e-9)
-    slip = written.Evaluator({"x": x})("sigma(x)")  # the derivative written as the function
+    slip = evaluator({"x": x})("sigma(x)")  # the derivative written as the function
     assert np.max(np.abs(slip - numeric)) > 0.1
 
 
 @pytest.mark.parametrize("alpha", [0.01, 0.2, 0.7])
 def test_leaky_relu_derivative_away_from_zero(alpha):
     x = np.concatenate([np.linspace(-5, -1e-3, 30), np.linspace(1e-3, 5, 30)])
-    closed = written.Evaluator({"x": x, "alpha": alpha})(RESULTS["leaky"]["expr"])
+    closed = evaluator({"x": x, "alpha": alpha})(RESULTS["leaky"]["expr"])
     numeric = (leaky_relu(x + STEP, alpha) - leaky_relu(x - STEP, alpha)) / (2 * STEP)
     np.testing.assert_allclose(closed, numeric, atol=1e-8)
     # the seed's slip: f written where f' is meant
-    slip = written.Evaluator({"x": x, "alpha": alpha})("cases(x, x > 0, alpha * x, x < 0)")
+    slip = evaluator({"x": x, "alpha": alpha})("cases(x, x > 0, alpha * x, x < 0)")
     assert np.max(np.abs(slip - numeric)) > 0.1
 
 
@@ -256,7 +262,7 @@ def test_leaky_relu_derivative_away_from_zero(alpha):
 def test_leaky_relu_at_zero_has_no_derivative(alpha):
     # The statement leaves f'(0) undefined; the one-sided slopes differ (alpha and 1),
     # and the centred difference only sees their mean, which is neither.
-    at_zero = written.Evaluator({"x": np.array([0.0]), "alpha": alpha})(RESULTS["leaky"]["expr"])
+    at_zero = evaluator({"x": np.array([0.0]), "alpha": alpha})(RESULTS["leaky"]["expr"])
     assert np.isnan(at_zero).all()
     right = (leaky_relu(STEP, alpha) - leaky_relu(0.0, alpha)) / STEP
     left = (leaky_relu(0.0, alpha) - leaky_relu(-STEP, alpha)) / STEP
@@ -277,7 +283,7 @@ def _flops(statement_ids, vocab, dim=10, samples=10):
                 "range_s": lambda env: range(samples)})
     total = 0
     for ident in statement_ids:
-        evaluate = written.Evaluator(env)
+        evaluate = evaluator(env)
         if "yhat" in RESULTS[ident]["expr"]:
             evaluate.env["yhat"] = evaluate("softmax(U.T @ v_c)")
         if "u_neg[s]" == RESULTS[ident]["wrt"]:
@@ -334,5 +340,6 @@ def test_cost_claims_agree_with_measured_exponents():
 def test_every_question_with_a_formula_has_a_checked_result():
     checked = {r["question"] for r in RESULTS.values()}
     assert {"a", "b-i", "b-ii", "c", "d", "e", "f", "g-i", "g-ii", "g-iii", "h", "i"} <= checked
-    boxed = re.findall(r"\\boxed", Path(ROOT / "solutions/written/solutions.tex").read_text(encoding="utf-8"))
+    solutions = Layout().written_path("answers").parent / "solutions.tex"
+    boxed = re.findall(r"\\boxed", solutions.read_text(encoding="utf-8"))
     assert len(boxed) == len(RESULTS)  # nothing boxed by hand, outside results.json

@@ -1,11 +1,8 @@
-"""The TeX toolchain of the written part: install it, compile with it, look at the result.
+"""The TeX toolchain of the written part: install it when missing, compile a .tex file to PDF.
 
-    python -m instructor.tex install   install Debian's TeX packages when pdflatex is missing
-    python -m instructor.tex png PDF PAGE OUT.png
-
-The written templates use only LaTeX packages of texlive-latex-base
-(amsmath, amssymb, graphicx, geometry), so that one Debian package (about
-40 MB installed, some 35 s with apt) is all a build needs.
+The generated LaTeX uses only packages of texlive-latex-base (amsmath,
+amssymb, graphicx, geometry), so that one Debian package (about 40 MB
+installed, some 35 s with apt) is all a build needs.
 """
 
 from __future__ import annotations
@@ -14,13 +11,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-# Debian packages: pdflatex with the LaTeX packages the templates load; pdftoppm for PNGs.
+# Debian packages: pdflatex with the LaTeX packages the templates load.
 TEX_PACKAGES = ["texlive-latex-base"]
-PNG_PACKAGES = ["poppler-utils"]
 STYLES = ["amsmath.sty", "amssymb.sty", "graphicx.sty", "geometry.sty"]
 
 
@@ -50,13 +45,10 @@ def install(packages: list[str]) -> None:
             raise RuntimeError("`%s` failed" % " ".join(command))
 
 
-def ensure_tex(with_png: bool = False) -> None:
-    """Install TeX (and pdftoppm) when missing; a no-op when they are there."""
-    needed = [] if have_tex() else list(TEX_PACKAGES)
-    if with_png and shutil.which("pdftoppm") is None:
-        needed += PNG_PACKAGES
-    if needed:
-        install(needed)
+def ensure_tex() -> None:
+    """Install TeX when it is missing; a no-op when it is there."""
+    if not have_tex():
+        install(TEX_PACKAGES)
 
 
 def compile_pdf(tex: Path, out: Path) -> int:
@@ -67,8 +59,9 @@ def compile_pdf(tex: Path, out: Path) -> int:
     if not tex.is_file():
         raise RuntimeError("%s does not exist" % tex)
     if shutil.which("pdflatex") is None:
-        raise RuntimeError("pdflatex is not installed: run `python -m instructor.tex install` "
-                           "(Debian/Ubuntu, as root) or install texlive-latex-base")
+        raise RuntimeError("pdflatex is not installed: install %s (Debian/Ubuntu; build_pdf "
+                           "does it when run as root) or a TeX distribution with pdflatex"
+                           % " ".join(TEX_PACKAGES))
     tex = tex.resolve()
     with tempfile.TemporaryDirectory() as build:
         command = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
@@ -89,34 +82,7 @@ def compile_pdf(tex: Path, out: Path) -> int:
     return int(pages.group(1)) if pages else 0
 
 
-def render_png(pdf: Path, page: int, out: Path, dpi: int = 80) -> Path:
-    """Render one page of pdf to out (PNG) with pdftoppm."""
-    if shutil.which("pdftoppm") is None:
-        raise RuntimeError("pdftoppm is not installed (Debian: poppler-utils)")
-    stem = out.with_suffix("")
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page),
-                    "-singlefile", str(pdf), str(stem)], check=True, capture_output=True)
-    return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line; returns a process exit status."""
-    args = sys.argv[1:] if argv is None else argv
-    try:
-        if args[:1] == ["install"]:
-            ensure_tex(with_png="--png" in args)
-            print("pdflatex: %s" % shutil.which("pdflatex"))
-        elif args[:1] == ["png"] and len(args) == 4:
-            print("wrote %s" % render_png(Path(args[1]), int(args[2]), Path(args[3])))
-        else:
-            print("usage: python -m instructor.tex install [--png] | png PDF PAGE OUT.png",
-                  file=sys.stderr)
-            return 2
-    except (RuntimeError, subprocess.CalledProcessError, ValueError) as error:
-        print("error: %s" % error, file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def build_pdf(tex: Path, out: Path) -> int:
+    """Install TeX when missing, compile tex into out; return the page count."""
+    ensure_tex()
+    return compile_pdf(Path(tex), Path(out))

@@ -1,0 +1,25 @@
+"""The written part of an assignment: one question source, generated templates, checked reference answers.
+
+The files come from the Layout's manifest ([written] questions, answers,
+results). The questions (source.py) become the student templates
+(templates.py) in layout.student / "written"; the reference answers and rubric
+(answers.py) with the boxed results, each a statement typeset and evaluated by
+expressions.py, become solutions.tex and rubric.md next to the answers
+(solutions.py); pdf.py compiles LaTeX; checks.py says what is stale or would
+leak. Every function taking a layout uses Layout() when it is None.
+"""
+
+from instructor.written.answers import Answers, Results, load_answers, load_results
+from instructor.written.checks import (out_of_sync, reference_file_names, reference_markers,
+                                       written_points)
+from instructor.written.expressions import Evaluator, Notation, StatementError, parse_expr, to_latex
+from instructor.written.pdf import build_pdf
+from instructor.written.solutions import INSTRUCTOR_MARK, check_answers, generate_solutions
+from instructor.written.source import Source, WrittenError, load_source
+from instructor.written.templates import ANSWER_PLACEHOLDER, generate_templates, notebook_answers
+
+__all__ = ["ANSWER_PLACEHOLDER", "INSTRUCTOR_MARK", "Answers", "Evaluator", "Notation", "Results",
+           "Source", "StatementError", "WrittenError", "build_pdf", "check_answers",
+           "generate_solutions", "generate_templates", "load_answers", "load_results",
+           "load_source", "notebook_answers", "out_of_sync", "parse_expr", "reference_file_names",
+           "reference_markers", "to_latex", "written_points"]

@@ -1,0 +1,142 @@
+"""The reference side of the written part: answers with rubrics, and the boxed results.
+
+The answers file uses the block format of the questions (see source.py):
+@answer ID (prose, the questions' markup; \\result{ID} shows a boxed result)
+and @rubric ID with lines `step N: ...`, `mistake -N: ...`, `partial: ...`
+(indented lines continue the previous entry). The results file is JSON:
+
+    {"notation": {"symbols": {...}, "indexed": {...}, "sums": {...}},
+     "results": [{"id": ..., "question": ..., "kind": ..., "lhs": ..., "expr": ...}, ...]}
+
+Every statement ("expr") is typeset in the notation (see expressions.py) for
+the reference answers and evaluated by the assignment's tests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograder.layout import Layout
+from instructor.written.expressions import Notation, StatementError, to_latex
+from instructor.written.source import WrittenError, parse_blocks, resolve_layout, written_file
+
+
+@dataclass
+class Rubric:
+    """Grading guide of one question: steps with points, deductions, partial credit."""
+
+    steps: list[tuple[float, str]]
+    mistakes: list[tuple[float, str]]
+    partial: list[str]
+
+
+_RUBRIC_LINE = re.compile(r"^(step|mistake|partial)\s*([-+]?\d+(?:\.\d+)?)?\s*:\s*(.+)$")
+
+
+def parse_rubric(body: str, where: str) -> Rubric:
+    """Parse `step N: ...`, `mistake -N: ...` and `partial: ...` lines (indented lines continue)."""
+    rubric = Rubric([], [], [])
+    last: list[Any] = []
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        if line.startswith("  ") and last:
+            entry = last[-1]
+            last[-1] = (entry + " " + line.strip() if isinstance(entry, str)
+                        else (entry[0], entry[1] + " " + line.strip()))
+            continue
+        match = _RUBRIC_LINE.match(line)
+        if not match:
+            raise WrittenError("%s: not a rubric line: %r" % (where, line))
+        kind, points, text = match.groups()
+        if kind == "partial":
+            last = rubric.partial
+            last.append(text)
+        elif points is None:
+            raise WrittenError("%s: %s needs points: %r" % (where, kind, line))
+        else:
+            last = rubric.steps if kind == "step" else rubric.mistakes
+            last.append((float(points), text))
+    return rubric
+
+
+@dataclass
+class Answers:
+    """The parsed reference answers: derivation prose and rubric per question."""
+
+    text: dict[str, str]
+    rubrics: dict[str, Rubric]
+
+
+def read_answers(path: Path) -> Answers:
+    """Parse a reference answers file (@answer and @rubric blocks)."""
+    if not path.is_file():
+        raise WrittenError("the reference answers %s do not exist" % path)
+    answers = Answers({}, {})
+    for block in parse_blocks(path.read_text(encoding="utf-8"), path.name):
+        if block.kind == "answer":
+            answers.text[block.ident] = block.body
+        elif block.kind == "rubric":
+            answers.rubrics[block.ident] = parse_rubric(block.body, "%s:%d" % (path.name, block.line))
+        else:
+            raise WrittenError("%s:%d: unknown block @%s" % (path.name, block.line, block.kind))
+    return answers
+
+
+@dataclass
+class Results:
+    """The machine-readable reference results and the notation they are typeset in."""
+
+    notation: Notation
+    items: list[dict[str, Any]]
+
+    def by_id(self) -> dict[str, dict[str, Any]]:
+        """The results by identifier."""
+        return {result["id"]: result for result in self.items}
+
+    def latex(self, expr: str) -> str:
+        """A statement typeset in this notation."""
+        return to_latex(expr, self.notation)
+
+
+def read_results(path: Path) -> Results:
+    """The results file, validated (every statement typesets in its notation)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise WrittenError("cannot read %s: %s" % (path, error)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        raise WrittenError('%s: expected {"notation": {...}, "results": [...]}' % path.name)
+    try:
+        results = Results(Notation.from_json(data.get("notation", {})), data["results"])
+    except StatementError as error:
+        raise WrittenError("%s: %s" % (path.name, error)) from None
+    seen = set()
+    for result in results.items:
+        needed = ("id", "question", "kind", "lhs") + (("expr",) if result.get("kind") != "cost" else ())
+        for key in needed:
+            if key not in result:
+                raise WrittenError("%s: result %r lacks %r" % (path.name, result, key))
+        if result["id"] in seen:
+            raise WrittenError("%s: result id %r twice" % (path.name, result["id"]))
+        seen.add(result["id"])
+        if result["kind"] != "cost":
+            try:
+                results.latex(result["expr"])
+            except StatementError as error:
+                raise WrittenError("%s: result %s: %s" % (path.name, result["id"], error)) from None
+    return results
+
+
+def load_answers(layout: Layout | None = None) -> Answers:
+    """The layout's reference answers and rubrics."""
+    return read_answers(written_file(resolve_layout(layout), "answers"))
+
+
+def load_results(layout: Layout | None = None) -> Results:
+    """The layout's boxed results and their notation."""
+    return read_results(written_file(resolve_layout(layout), "results"))
