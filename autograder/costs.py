@@ -120,7 +120,10 @@ def judge(cost: Cost, student: Measurement, reference: Measurement, factor: floa
     extra = _figures(student, reference, cost)
     extra["allowed"] = factor
     if cost.name in student.problems:
-        return Verdict(False, "%s %s\n%s" % (cost.name, student.problems[cost.name], table), extra)
+        problem = student.problems[cost.name]
+        if problem.startswith("did not finish") and cost.advice:
+            problem += "; " + cost.advice
+        return Verdict(False, "%s %s\n%s" % (cost.name, problem, table), extra)
     ratios = {s: student.per_call[(cost.name, s)] / reference.per_call[(cost.name, s)]
               for s in cost.judged or cost.sizes}
     worst = max(ratios, key=ratios.get)

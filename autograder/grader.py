@@ -110,9 +110,14 @@ def measure_reference(assignment: Assignment, cfg: Config) -> costs.Measurement:
     names = set(cfg.timing) | {assignment.costs[n].cheaper_than for n in cfg.timing} - {None}
     with tempfile.TemporaryDirectory(prefix="grader-reference-") as tmp:
         staging = staged_reference(assignment, Path(tmp)).folder
-        return costs.measure(staging, [assignment.costs[n] for n in sorted(names)],
-                             assignment.manifest.checks, cfg.timing_timeout, cfg.memory_mb,
-                             cfg.parallel)
+        measured = costs.measure(staging, [assignment.costs[n] for n in sorted(names)],
+                                 assignment.manifest.checks, cfg.timing_timeout, cfg.memory_mb,
+                                 cfg.parallel)
+    if measured.problems:
+        raise GraderError("the reference solution cannot be measured: %s: fix the reference, "
+                          "the cost test or [timing] timeout" % "; ".join(
+                              "%s %s" % item for item in sorted(measured.problems.items())))
+    return measured
 
 
 def _cached(function):

@@ -76,9 +76,14 @@ def load_manifest(path: Path) -> Manifest:
     if not required:
         raise ManifestError("%s: [submission] required names no file" % path.name)
     written = dict(parser.items("written")) if parser.has_section("written") else {}
+    support, checks = get("assignment", "support", ""), get("assignment", "checks")
+    if not support or checks.split(".")[0] != support:
+        raise ManifestError("%s: [assignment] checks = %s must be a module of the support "
+                            "folder (support = %s), which the grader copies next to student code"
+                            % (path.name, checks, support or "(none)"))
     return Manifest(
         title=get("assignment", "title"), handout=get("assignment", "handout"),
-        checks=get("assignment", "checks"), support=get("assignment", "support", ""),
+        checks=checks, support=support,
         required=required,
         artefacts=dict(parser.items("artefacts")) if parser.has_section("artefacts") else {},
         instructor_only=_names(get("handout", "instructor_only", "")),

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import config, grader
+from autograder import assignment, grader
 from autograder.submission import stage_submission
 from benchmarks.common import ROOT, SOLUTIONS
 
@@ -53,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    cfg = config.load()
+    cfg = assignment.load().load_config()
     with tempfile.TemporaryDirectory() as tmp:
         # an endless loop at the start of every solution region
         hanging = _variant(Path(tmp) / "hang", [("    ### BEGIN SOLUTION\n",

@@ -123,7 +123,7 @@ def test_cli_writes_valid_results_and_a_table(tmp_path):
                                                   "        return True\n    __hash__ = None\n",
                                         "edits": [("    return s\n\n\ndef softmax",
                                                    "    return Liar()\n\n\ndef softmax")]},
-     ["sigmoid", "neg"], "has type"),
+     ["sigmoid", "neg"], "has type word2vec.Liar"),
     ("NaN returned", {"edits": [("    return loss, gradCenterVec, gradOutsideVecs\n\n\n"
                                  "def getNegativeSamples",
                                  "    return float('nan'), gradCenterVec, gradOutsideVecs\n\n\n"

@@ -67,7 +67,9 @@ def test_collect_submission_refuses_stubs_missing_and_broken_files(tmp_path):
     result = _collect(folder)
     assert result.returncode == 1 and not (folder / "submission.zip").exists()
     assert "word2vec.py line" in result.stdout and "sgd.py line" in result.stdout
-    assert result.stdout.count("is still a stub") == 6
+    stubs = sum((folder / name).read_text(encoding="utf-8").count("raise NotImplementedError")
+                for name in ("word2vec.py", "sgd.py"))
+    assert result.stdout.count("is still a stub") == stubs > 0
     (folder / "sgd.py").unlink()
     (folder / "word2vec.py").write_text("def sigmoid(x:\n", encoding="utf-8")
     result = _collect(folder)
