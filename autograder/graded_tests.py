@@ -123,7 +123,9 @@ def check_test(check: Check, hidden: bool, seed: int, points: float, test_number
     test.__doc__ = check.name + (HIDDEN_SUFFIX if hidden else "")
     test = tags(check.module, "hidden" if hidden else "public")(test)
     test = visibility(shown)(test)
-    return partial_credit(points)(number(test_number)(test))
+    # partial_credit wraps: rebinding `test` makes the body set extra data on the wrapper
+    test = partial_credit(points)(number(test_number)(test))
+    return test
 
 
 def cost_test(cost: Cost, points: float, test_number: str) -> GradedTest:

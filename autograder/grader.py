@@ -137,15 +137,24 @@ def grade(staged: StagedSubmission, cfg: Config | None = None,
           assignment: Assignment | None = None) -> list[TestResult]:
     """Run every configured test on the staged submission.
 
-    The tests that probe checks go first, cfg.parallel at a time; the cost
-    tests and the informational ones follow, so that timing children run alone.
+    The reference's outputs are computed first (GraderError when the reference
+    itself fails a check); the tests that probe checks follow, cfg.parallel at
+    a time; the cost tests and the informational ones come last, so that
+    timing children run alone.
     reference_timing, when given (a batch measures it once), replaces measuring
     the reference here.
     """
     assignment = assignment or assignment_module.load()
     cfg = cfg or assignment.load_config()
-    context = Context(staged, cfg, assignment,
-                      _cached(lambda seed, hidden: reference_outputs(assignment, seed, hidden, cfg)),
+    # The reference's outputs first, before any student child runs (a fork bomb's
+    # leftovers must not starve them), both seeds at once.
+    groups = [(seed, hidden) for seed, hidden, points in ((PUBLIC_SEED, False, cfg.public),
+                                                          (cfg.hidden_seed, True, cfg.hidden))
+              if points]
+    with ThreadPoolExecutor(max_workers=max(1, min(cfg.parallel, len(groups)))) as pool:
+        expected = dict(zip(groups, pool.map(
+            lambda group: reference_outputs(assignment, group[0], group[1], cfg), groups)))
+    context = Context(staged, cfg, assignment, lambda seed, hidden: expected[(seed, hidden)],
                       _cached(lambda: reference_timing or measure_reference(assignment, cfg)))
     tests = graded_tests.collect(cfg, assignment, PUBLIC_SEED)
     probes = [t for t in tests if {"public", "hidden"} & set(t.__tags__)]

@@ -18,7 +18,9 @@ from checklib import PUBLIC_SEED, Tolerance
 from autograder import assignment, config, costs, grader, graded_tests, results
 from autograder.submission import stage_submission
 from tests.conftest import ASSIGNMENT, ROOT, SOLUTIONS
-from tests.variants import reference_with
+from tests.variants import NAIVE as NAIVE_F
+from tests.variants import NEG as NEG_F
+from tests.variants import about, reference_with
 
 SIGMOID = "    x = np.asarray(x, dtype=float)\n    z = np.exp(-np.abs(x))"
 SOFTMAX = "    e = np.exp(x - np.max(x, axis=-1, keepdims=True))\n"
@@ -58,6 +60,10 @@ def test_reference_gets_full_marks(tmp_path, cfg):
     tests, built = _grade(SOLUTIONS, tmp_path, cfg)
     assert built["score"] == cfg.total  # timing tests are off in this file
     assert all(t.status == "passed" for t in tests.values() if "artefact" not in t.tags)
+    kinds = {name: t.extra_data["kind"] for name, t in tests.items()}
+    assert {kinds[name] for name in cfg.public} == {"public"}
+    assert {kinds[name + " (hidden inputs)"] for name in cfg.hidden} == {"hidden"}
+    assert all(t.extra_data["hints"] == [] for t in tests.values())
     assert tests["word_vectors.png is in the submission (informational)"].status == "failed"
     assert tests["style: pylint report (informational)"].output == (
         "pylint report turned off in config.ini")
@@ -100,12 +106,12 @@ def test_cli_writes_valid_results_and_a_table(tmp_path):
     ("os._exit in a function", {"edits": [(SKIPGRAM, "    import os; os._exit(0)\n" + SKIPGRAM)]},
      ["skipgram"], "exited (status 0)"),
     ("sys.exit at import", {"prefix": "import sys\nsys.exit(3)\n"},
-     ["sigmoid", "softmax", "naive", "neg", "skipgram"], "raised SystemExit"),
+     ["sigmoid", "softmax", NAIVE_F, NEG_F, "skipgram"], "raised SystemExit"),
     ("KeyboardInterrupt in a function",
      {"edits": [(NAIVE, "    raise KeyboardInterrupt\n" + NAIVE)]},
-     ["naive"], "raised KeyboardInterrupt"),
+     [NAIVE_F], "raised KeyboardInterrupt"),
     ("infinite loop", {"edits": [(NAIVE, "    while True:\n        pass\n" + NAIVE)]},
-     ["naive"], "time limit"),
+     [NAIVE_F], "time limit"),
     ("sleep ignoring SIGALRM", {"sgd_edits": [(SGD_STEP, "        import signal as sig, time as t\n"
                                                "        sig.signal(sig.SIGALRM, sig.SIG_IGN)\n"
                                                "        t.sleep(100)\n" + SGD_STEP)]},
@@ -114,56 +120,56 @@ def test_cli_writes_valid_results_and_a_table(tmp_path):
                                       + SKIPGRAM)]},
      ["skipgram"], "output limit"),
     ("huge allocation", {"edits": [(NAIVE, "    big = np.ones((10**5, 10**5))\n" + NAIVE)]},
-     ["naive"], "MemoryError"),
+     [NAIVE_F], "MemoryError"),
     ("ndarray subclass returned", {"edits": [(
         "    s = (np.where(x >= 0, 1.0, z) / (1.0 + z))[()]\n",
         "    s = np.asmatrix(np.where(x >= 0, 1.0, z) / (1.0 + z))\n")]},
-     ["sigmoid", "neg"], "has type"),
+     ["sigmoid", NEG_F], "has type"),
     ("object whose == is always True", {"prefix": "class Liar:\n    def __eq__(self, other):\n"
                                                   "        return True\n    __hash__ = None\n",
                                         "edits": [("    return s\n\n\ndef softmax",
                                                    "    return Liar()\n\n\ndef softmax")]},
-     ["sigmoid", "neg"], "has type word2vec.Liar"),
+     ["sigmoid", NEG_F], "has type word2vec.Liar"),
     ("NaN returned", {"edits": [("    return loss, gradCenterVec, gradOutsideVecs\n\n\n"
                                  "def getNegativeSamples",
                                  "    return float('nan'), gradCenterVec, gradOutsideVecs\n\n\n"
                                  "def getNegativeSamples")]},
-     ["naive"], "non-finite"),
+     [NAIVE_F], "non-finite"),
     ("import error", {"prefix": "import no_such_module_here\n"},
-     ["sigmoid", "softmax", "naive", "neg", "skipgram"], "ModuleNotFoundError"),
+     ["sigmoid", "softmax", NAIVE_F, NEG_F, "skipgram"], "ModuleNotFoundError"),
     ("reseeding and patching unittest at import",
      {"prefix": "import random, unittest, numpy\nrandom.seed(0)\nnumpy.random.seed(0)\n"
                 "unittest.TestCase.run = lambda *a, **k: None\n",
       "edits": [(NAIVE, "    return 1.0, np.zeros(1), np.zeros(1)\n" + NAIVE)]},
-     ["naive"], "has shape"),
+     [NAIVE_F], "has shape"),
     ("np.seterr(all='raise') at import", {"prefix": "import numpy\nnumpy.seterr(all='raise')\n"
                                                     "def sigmoid(x):\n    return 0.0\n",
                                           "edits": [(SIGMOID, "    return np.exp(-x)\n" + SIGMOID)]},
-     ["sigmoid", "neg"], "FloatingPointError"),
+     ["sigmoid", NEG_F], "FloatingPointError"),
     ("object array returned", {"edits": [(
         "    gradOutsideVecs = np.outer(delta, centerWordVec)      # (|V|, d)",
         "    gradOutsideVecs = np.outer(delta, centerWordVec).astype(object)")]},
-     ["naive"], "gradOutsideVecs"),
+     [NAIVE_F], "gradOutsideVecs"),
     ("broadcastable shape returned", {"edits": [(
         "    gradCenterVec = delta @ outsideVectors                # U (yHat - y), (d,)",
         "    gradCenterVec = (delta @ outsideVectors)[None, :]")]},
-     ["naive"], "has shape (1,"),
+     [NAIVE_F], "has shape (1,"),
     ("answers cached between calls", {"prefix": "_CACHE = {}\n", "edits": [(
         "    return loss, gradCenterVec, gradOutsideVecs\n\n\ndef getNegativeSamples",
         "    return _CACHE.setdefault('naive', (loss, gradCenterVec, gradOutsideVecs))\n\n\n"
         "def getNegativeSamples")]},
-     ["naive"], "differ"),
+     [NAIVE_F], "differ"),
     ("patching numpy.allclose and json", {"prefix": "import json, numpy\n"
                                                     "numpy.allclose = lambda *a, **k: True\n"
                                                     "json.dump = lambda *a, **k: None\n",
                                           "edits": [(SIGMOID, "    return 0.0\n" + SIGMOID)]},
-     ["sigmoid", "neg"], "differ"),
+     ["sigmoid", NEG_F], "differ"),
 ])
 def test_hostile_submission_loses_only_its_own_tests(tmp_path, cfg, name, kwargs, lost, message):
     start = time.monotonic()
     tests, built = _grade(_submission(tmp_path, **kwargs), tmp_path, cfg)
     for test_name, test in tests.items():
-        hit = any(test_name.startswith(prefix) for prefix in lost)
+        hit = about(test_name, lost)
         assert (test.score < test.max_score) == hit, (name, test_name, test.output)
         if hit and test_name.startswith(lost[0]):
             assert message in test.output, (test_name, test.output)

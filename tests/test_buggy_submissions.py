@@ -7,7 +7,7 @@ import pytest
 
 from autograder import assignment, grader
 from autograder.submission import stage_submission
-from tests.variants import BUGGY, CORRECT, write_variant
+from tests.variants import BUGGY, CORRECT, about, write_variant
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +32,13 @@ def test_mistake_loses_only_its_own_tests(tmp_path, cfg, name):
     failed = [t for t in tests if t.score < t.max_score]
     assert failed, name
     for test in tests:
-        about = any(test.name.startswith(prefix) for prefix in lost)
-        assert (test.score < test.max_score) <= about, (name, test.name, test.output)
+        assert (test.score < test.max_score) <= about(test.name, lost), (name, test.name,
+                                                                          test.output)
     visible = [t for t in failed if t.visibility == "visible"]
     assert visible and any(feedback in t.output for t in visible), [t.output for t in visible]
+    for test in failed:  # the hints a report counts are the ones the feedback gave
+        assert all("hint: " + hint in test.output for hint in test.extra_data["hints"])
+        assert test.extra_data["kind"] in ("public", "hidden")
 
 
 @pytest.mark.parametrize("name", sorted(CORRECT))

@@ -110,6 +110,13 @@ CORRECT = {
 }
 
 
+def about(test_name, entries):
+    """Is a test (public or hidden) about one of entries: a check name or a whole-word prefix?"""
+    base = test_name.removesuffix(" (hidden inputs)")
+    return any(base.startswith(entry) and (len(base) == len(entry) or not base[len(entry)].isalnum())
+               for entry in entries)
+
+
 def write_variant(folder, variant):
     """A submission folder: a BUGGY entry, or the word2vec.py text of a CORRECT one."""
     if not isinstance(variant, str):
