@@ -28,6 +28,7 @@ NAIVE = "    yHat = softmax(outsideVectors @ centerWordVec)"
 SGD_STEP = "        loss, grad = f(x)\n"
 SKIPGRAM = "    centerIdx = word2Ind[currentCenterWord]\n"
 CONFIG = SOLUTIONS / "config.ini"
+WHOLE_MODULE = ["every test of word2vec.py"]
 
 
 def _load_config(path=CONFIG):
@@ -106,7 +107,7 @@ def test_cli_writes_valid_results_and_a_table(tmp_path):
     ("os._exit in a function", {"edits": [(SKIPGRAM, "    import os; os._exit(0)\n" + SKIPGRAM)]},
      ["skipgram"], "exited (status 0)"),
     ("sys.exit at import", {"prefix": "import sys\nsys.exit(3)\n"},
-     ["sigmoid", "softmax", NAIVE_F, NEG_F, "skipgram"], "raised SystemExit"),
+     WHOLE_MODULE, "raised SystemExit"),
     ("KeyboardInterrupt in a function",
      {"edits": [(NAIVE, "    raise KeyboardInterrupt\n" + NAIVE)]},
      [NAIVE_F], "raised KeyboardInterrupt"),
@@ -127,8 +128,9 @@ def test_cli_writes_valid_results_and_a_table(tmp_path):
      ["sigmoid", NEG_F], "has type"),
     ("object whose == is always True", {"prefix": "class Liar:\n    def __eq__(self, other):\n"
                                                   "        return True\n    __hash__ = None\n",
-                                        "edits": [("    return s\n\n\ndef softmax",
-                                                   "    return Liar()\n\n\ndef softmax")]},
+                                        "edits": [(
+                                            "    s = (np.where(x >= 0, 1.0, z) / (1.0 + z))[()]\n",
+                                            "    s = Liar()\n")]},
      ["sigmoid", NEG_F], "has type word2vec.Liar"),
     ("NaN returned", {"edits": [("    return loss, gradCenterVec, gradOutsideVecs\n\n\n"
                                  "def getNegativeSamples",
@@ -136,7 +138,7 @@ def test_cli_writes_valid_results_and_a_table(tmp_path):
                                  "def getNegativeSamples")]},
      [NAIVE_F], "non-finite"),
     ("import error", {"prefix": "import no_such_module_here\n"},
-     ["sigmoid", "softmax", NAIVE_F, NEG_F, "skipgram"], "ModuleNotFoundError"),
+     WHOLE_MODULE, "ModuleNotFoundError"),
     ("reseeding and patching unittest at import",
      {"prefix": "import random, unittest, numpy\nrandom.seed(0)\nnumpy.random.seed(0)\n"
                 "unittest.TestCase.run = lambda *a, **k: None\n",
@@ -169,9 +171,9 @@ def test_hostile_submission_loses_only_its_own_tests(tmp_path, cfg, name, kwargs
     start = time.monotonic()
     tests, built = _grade(_submission(tmp_path, **kwargs), tmp_path, cfg)
     for test_name, test in tests.items():
-        hit = about(test_name, lost)
+        hit = "word2vec" in test.tags if lost is WHOLE_MODULE else about(test_name, lost)
         assert (test.score < test.max_score) == hit, (name, test_name, test.output)
-        if hit and test_name.startswith(lost[0]):
+        if hit and (lost is WHOLE_MODULE or about(test_name, lost[:1])):
             assert message in test.output, (test_name, test.output)
     assert built["score"] == sum(t.score for t in tests.values())
     assert time.monotonic() - start < 60
