@@ -148,7 +148,7 @@ class Progress:
 
 
 @dataclass
-class Runner:
+class Runner:  # pylint: disable=too-many-instance-attributes
     """How to grade one submission in its own grader process."""
 
     out: Path

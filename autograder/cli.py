@@ -63,14 +63,14 @@ def _grade(layout: Layout, args) -> int:
     return 0
 
 
-def _assign(layout: Layout, args) -> int:
+def _assign(layout: Layout, _args) -> int:
     from instructor.assign import generate  # pylint: disable=import-outside-toplevel
     files = generate(layout)
     print("wrote %d files to %s" % (len(files), layout.show(layout.student)))
     return 0
 
 
-def _check(layout: Layout, args) -> int:
+def _check(layout: Layout, _args) -> int:
     """Every generated file equals a fresh generation; nothing is written."""
     # pylint: disable=import-outside-toplevel
     from instructor import written
@@ -88,7 +88,7 @@ def _check(layout: Layout, args) -> int:
     return 0
 
 
-def _handout(layout: Layout, args) -> int:
+def _handout(layout: Layout, _args) -> int:
     from instructor import handout  # pylint: disable=import-outside-toplevel
     try:
         target = handout.build(layout)
@@ -99,7 +99,7 @@ def _handout(layout: Layout, args) -> int:
     return 0
 
 
-def _autograder(layout: Layout, args) -> int:
+def _autograder(layout: Layout, _args) -> int:
     from autograder import package  # pylint: disable=import-outside-toplevel
     target, total = package.build(layout)
     print("wrote %s: %g points in all (public + hidden)" % (layout.show(target), total))
@@ -144,7 +144,7 @@ def _batch(layout: Layout, args) -> int:
     return 0
 
 
-def _merge(layout: Layout, args) -> int:
+def _merge(_layout: Layout, args) -> int:
     from autograder import batch  # pylint: disable=import-outside-toplevel
     count = batch.merge(args.out, args.parts)
     print("merged %d submissions from %d shards into %s" % (count, len(args.parts),
@@ -153,7 +153,7 @@ def _merge(layout: Layout, args) -> int:
     return 0
 
 
-def _report(layout: Layout, args) -> int:
+def _report(_layout: Layout, args) -> int:
     print("report: %s" % _build_report(args.out))
     return 0
 
@@ -167,7 +167,8 @@ def _build_report(out: Path) -> Path:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.split("\n")[0],
+    parser = argparse.ArgumentParser(prog="python -m autograder",
+                                     description=__doc__.split("\n", maxsplit=1)[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
     parser.add_argument("--source", type=Path, help="the instructor's source tree (default: solutions/)")

@@ -78,7 +78,7 @@ class _Reader:
         except ValueError:
             raise self.fail(section, key, "%r is not %s" % (
                 value, "an integer" if kind is int else "a number")) from None
-        if number < 0 or (positive and not number > 0):
+        if number < 0 or (positive and not number > 0):  # pylint: disable=unnecessary-negation  # NaN
             raise self.fail(section, key, "must be %s (got %s)" % (
                 "positive" if positive else "at least 0", value))
         return number

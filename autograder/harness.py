@@ -34,20 +34,26 @@ def _write(path, record):
         handle.write(_DUMPS(record))
 
 
+class _Store:
+    """Writes each array of one check's outputs as a pickle-free .npy file in out."""
+
+    def __init__(self, out, prefix):
+        self.out, self.prefix, self.count = out, prefix, 0
+
+    def __call__(self, array):
+        name = "%s_%d.npy" % (self.prefix, self.count)
+        _SAVE(_JOIN(self.out, name), array, allow_pickle=False)
+        self.count += 1
+        return {"__npy__": name}
+
+
 def probe(request, out, student_files):
     """Probe each requested check; one record per check, written as soon as it is done."""
     checks = importlib.import_module(request["checks_module"])
     by_name = {check.name: check for check in checks.CHECKS}
     for number, name in enumerate(request["checks"]):
         stem = _JOIN(out, str(number))
-        files = []
-
-        def store(array, stem=stem, files=files):
-            name = "%s_%d.npy" % (os.path.basename(stem), len(files))
-            _SAVE(_JOIN(out, name), array, allow_pickle=False)
-            files.append(name)
-            return {"__npy__": name}
-
+        store = _Store(out, str(number))
         try:
             check = by_name[name]
             case = check.case(request["seed"], request["hidden"])
@@ -59,7 +65,7 @@ def probe(request, out, student_files):
         _write(stem + ".json", record)
 
 
-def cost(request, student_files):
+def cost(request):
     """Build one call of a cost test and make it `repeat` times."""
     checks = importlib.import_module(request["checks_module"])
     spec = {c.name: c for c in checks.COSTS}[request["cost"]]
@@ -79,7 +85,7 @@ def main():
         probe(request, out, student_files)
         return
     try:
-        cost(request, student_files)
+        cost(request)
         record = {"status": "ok"}
     except BaseException as error:  # pylint: disable=broad-except
         record = checklib.error_record(error, student_files)

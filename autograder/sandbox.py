@@ -44,7 +44,6 @@ class ChildResult:
     records: list[dict] = field(default_factory=list)
     stdout_tail: str = ""
     cpu_seconds: float = 0.0
-    wall_seconds: float = 0.0
 
 
 def _limits(memory_mb: int, cpu_seconds: int, uid: int | None, gid: int | None):
@@ -200,7 +199,6 @@ def run_child(staging: Path, request: dict, timeout: float, memory_mb: int = 102
             _ACTIVE.discard(child.pid)
             _kill_group(child.pid)  # grandchildren in its group die with the child
             kill_strays()  # and orphans (reaped, so they stop counting against RLIMIT_NPROC)
-        wall = time.monotonic() - start
         code = child.returncode
         if status == "ok" and code != 0:
             status = {-signal.SIGXFSZ: "output-limit", -signal.SIGXCPU: "timeout",
@@ -209,6 +207,6 @@ def run_child(staging: Path, request: dict, timeout: float, memory_mb: int = 102
         if status == "crashed" and "MemoryError" in tail:
             status = "memory"
         records = _read_records(work / "out", count)
-        return ChildResult(status, code, records, tail, usage.ru_utime + usage.ru_stime, wall)
+        return ChildResult(status, code, records, tail, usage.ru_utime + usage.ru_stime)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -9,7 +9,7 @@ import pytest
 
 from autograder.layout import Layout
 from instructor import handout, leaks
-from tests.conftest import ASSIGNMENT, SOLUTIONS
+from tests.conftest import ASSIGNMENT
 from tests.variants import reference_with
 
 

@@ -19,7 +19,6 @@ import pytest
 from autograder import assignment, grader, package, sandbox
 from autograder.layout import Layout
 from autograder.submission import stage_submission
-from tests.conftest import SOLUTIONS
 from tests.variants import reference_with
 
 pytestmark = pytest.mark.skipif(sandbox._sandbox_ids()[0] is None,

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from checklib import (Check, Cost, Judgement, Tolerance, combine, judge_arrays, judge_consistent,
+from checklib import (Check, Cost, Tolerance, combine, judge_arrays, judge_consistent,
                       named, numeric_gradient)
 from utils.compare import hints
 
