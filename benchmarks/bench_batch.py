@@ -96,12 +96,17 @@ def main() -> None:
                         help="skip grading one by one (for --report-to)")
     parser.add_argument("--report-to", type=Path,
                         help="copy the batch's report (PNGs, report.md) to this folder")
+    parser.add_argument("--scores-to", type=Path,
+                        help="write the batch's score of every submission (JSON), to compare "
+                             "two versions of the grader on the same corpus")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="w2v-bench-batch-") as tmp:
         folder = Path(tmp) / "submissions"
         kinds = corpus(folder, args.count)
         parallel = batched(folder, Path(tmp) / "batch", args.jobs)
         batch_times, batch_scores = _times(Path(tmp) / "batch" / "results", kinds)
+        if args.scores_to:
+            args.scores_to.write_text(json.dumps(batch_scores, indent=1, sort_keys=True) + "\n")
         if args.report_to:
             shutil.copytree(Path(tmp) / "batch" / "report", args.report_to, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("report.html"))
