@@ -27,9 +27,16 @@ from pathlib import Path
 
 from autograder import assignment as assignment_module
 from autograder import results as results_module
+from autograder import sandbox
 from autograder.assignment import AssignmentError
 from autograder.config import ConfigError
 from autograder.layout import Layout, ManifestError
+
+
+MISCONFIGURED = ("The autograder is misconfigured: student code must run as an unprivileged "
+                 "user and cannot (%s). Nothing was graded and no points were given; please "
+                 "tell your instructor (setup.sh must install Python where that user can run "
+                 "it).")
 
 
 class UsageError(Exception):
@@ -50,10 +57,15 @@ def _grade(layout: Layout, args) -> int:
     reference_timing = None
     if args.reference_timing:
         reference_timing = Measurement.from_json(args.reference_timing.read_text(encoding="utf-8"))
+    try:
+        sandbox.check_sandbox()
+    except sandbox.SandboxError as error:  # a valid results file, no points, a clear reason
+        results_module.write(results_module.build([], 0.0, [MISCONFIGURED % error]), args.results)
+        print("error: %s" % (MISCONFIGURED % error), file=sys.stderr)
+        return 0
     with tempfile.TemporaryDirectory(prefix="grade-") as work:
         tests, staged, seconds = grade_path(args.path, Path(work), cfg, reference_timing, assignment)
-    notes = staged.notes + ["%s: %s" % (name, problem) for name, problem in
-                            sorted(staged.problems.items())]
+    notes = staged.messages()
     results = results_module.build(tests, seconds, notes)
     results_module.write(results, args.results)
     print(results_module.table(results))

@@ -9,10 +9,28 @@ are those the assignment's checks module declares.
 from __future__ import annotations
 
 import configparser
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")  # cgroup v2: "QUOTA PERIOD" or "max PERIOD"
+
+
+def available_cpus(cpu_max: Path = CPU_MAX) -> float:
+    """The CPUs this process may really use: its affinity, capped by a cgroup quota.
+
+    Gradescope gives a container half a CPU by default while os.cpu_count() says
+    more: children beyond the quota only share it and multiply peak memory.
+    """
+    cpus = float(len(os.sched_getaffinity(0)))
+    try:
+        quota, period = cpu_max.read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cpus = min(cpus, int(quota) / int(period))
+    except (OSError, ValueError):
+        pass
+    return cpus
 CHEAPER = " cheaper"  # "<cost> cheaper = f": the cost must be f times below its cheaper_than's
 
 
@@ -131,7 +149,9 @@ def load(path: Path, check_names: list[str], cost_names: list[str],
         else 0.0, pylint_report=report,
         timeout=read.number("limits", "timeout", positive=True),
         memory_mb=read.number("limits", "memory_mb", int, positive=True),
-        parallel=read.number("limits", "parallel", int, positive=True),
+        parallel=max(1, int(available_cpus())) if read.parser.get(
+            "limits", "parallel", fallback="auto").strip() == "auto"
+        else read.number("limits", "parallel", int, positive=True),
         hidden_seed=read.number("hidden_inputs", "seed", int),
         rtol=read.number("tolerances", "rtol", positive=True),
         atol=read.number("tolerances", "atol", positive=True), visibility=visibility)

@@ -18,7 +18,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable
 
-from checklib import Check, Cost, Tolerance, judge_record
+from checklib import Check, Cost, Judgement, Tolerance, judge_record
 from gradescope_utils.autograder_utils.decorators import (number, partial_credit, tags,
                                                           visibility, weight)
 
@@ -30,6 +30,8 @@ from autograder.submission import StagedSubmission
 
 GradedTest = Callable[..., str]
 HIDDEN_SUFFIX = " (hidden inputs)"
+INTERNAL_ERROR = ("the autograder hit an internal error on this test (not a problem of your "
+                  "code); your instructor has been told")
 
 CHILD_MESSAGES = {
     "timeout": "stopped after the time limit of %g s: an infinite loop, a sleep, or code far "
@@ -50,6 +52,7 @@ class Context:
     assignment: Assignment
     expected: Callable[[int, bool], dict]            # (seed, hidden) -> reference outputs by check
     measure_reference: Callable[[], costs.Measurement]
+    internal_errors: list[str] = field(default_factory=list)   # tracebacks, for instructors
     _measured: costs.Measurement | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -65,8 +68,11 @@ class Context:
             return self._measured
 
     def missing(self, module: str) -> str | None:
-        """Why the student's module cannot run, or None."""
+        """Why the student's module cannot run, or None (an import failure: a short pointer)."""
         filename = module + ".py"
+        if filename in self.staged.unimportable:
+            return "%s could not be imported (%s): see the message at the top of the results" % (
+                filename, self.staged.unimportable[filename])
         if self.staged.usable(filename):
             return None
         return self.staged.problems.get(filename, filename + " is missing")
@@ -83,6 +89,25 @@ def _child_problem(result: ChildResult, cfg: Config) -> str:
     if result.status == "memory":
         return CHILD_MESSAGES["memory"] % cfg.memory_mb
     return CHILD_MESSAGES["output-limit"]
+
+
+def hidden_feedback(record: dict, judgement: Judgement) -> str:
+    """What a hidden-input test may say: passed or not, the hints, where an error came from.
+
+    Never the inputs, the shapes or the expected values, which the full
+    messages quote.
+    """
+    if judgement.fraction >= 1:
+        return "passed"
+    where = " (%s)" % record["where"] if record.get("where") else ""
+    if record.get("error") == "NotImplementedError":
+        return "not implemented yet" + where
+    if record.get("status") == "error":
+        lines = ["your code raised %s on the hidden inputs%s" % (record.get("error"), where)]
+    else:
+        lines = ["your outputs differ from the reference's on the hidden inputs (other values "
+                 "and shapes than the public test's)"]
+    return "\n".join(lines + ["hint: " + hint for hint in dict.fromkeys(judgement.hints)])
 
 
 def check_test(check: Check, hidden: bool, seed: int, points: float, test_number: str,
@@ -110,12 +135,14 @@ def check_test(check: Check, hidden: bool, seed: int, points: float, test_number
                                      check.case(seed, hidden),
                                      Tolerance(context.cfg.rtol, context.cfg.atol))
         except Exception:  # pylint: disable=broad-except  # a bug of the grader, not the student's
-            traceback.print_exc(file=sys.stderr)
-            raise AssertionError("the grader failed while judging this test (not a problem of "
-                                 "your code): tell your instructor") from None
+            context.internal_errors.append("%s: %s" % (test.__doc__, traceback.format_exc()))
+            print(context.internal_errors[-1], file=sys.stderr)  # Gradescope's hidden log
+            test.__extra_data__["internal_error"] = True
+            raise AssertionError(INTERNAL_ERROR) from None
         test.__extra_data__["hints"] = judgement.hints
         set_score(round(points * judgement.fraction, 4))
-        output = "\n".join(judgement.messages) or "passed"
+        output = hidden_feedback(record, judgement) if hidden else \
+            "\n".join(judgement.messages) or "passed"
         if judgement.fraction < 1:
             raise AssertionError(output)
         return output
@@ -152,36 +179,41 @@ def cost_test(cost: Cost, points: float, test_number: str) -> GradedTest:
 
 
 def pylint_test(points: float, report: bool) -> GradedTest:
-    """pylint's score on the student's files: informational unless given points."""
+    """pylint's score on the student's files: informational unless given points.
+
+    An informational row (0 points) is never failed: it carries its finding.
+    """
     @partial_credit(points)
     @number("4.1")
     @visibility("visible")
     @tags("style")
     def test(context: Context, set_score=None) -> str:
         """style: pylint report (informational)"""
-        test.__extra_data__ = {"kind": "informational", "check": "pylint", "hints": []}
+        test.__extra_data__ = {"kind": "public" if points else "informational",
+                               "check": "pylint", "hints": [], "finding": None}
         if not (report or points):
             return "pylint report turned off in config.ini"
         score, output = style.pylint_report(context.staged,
                                             context.assignment.manifest.required)
+        test.__extra_data__["finding"] = score
         set_score(round(points * max(score or 0.0, 0.0) / 10, 4))
-        if score is None or score < 8:
+        if points and (score is None or score < 8):
             raise AssertionError(output)
         return output
     return test
 
 
 def artefact_test(filename: str, how: str, test_number: str) -> GradedTest:
-    """An informational test: is an optional file (a plot, say) in the submission?"""
+    """An informational test (never failed): is an optional file (a plot, say) submitted?"""
     @weight(0)
     @number(test_number)
     @visibility("visible")
     @tags("artefact")
     def test(context: Context) -> str:
-        test.__extra_data__ = {"kind": "informational", "check": filename, "hints": []}
-        if filename not in context.staged.extra_files:
-            raise AssertionError("%s is not in the submission: %s" % (filename, how))
-        return "found"
+        found = filename in context.staged.extra_files
+        test.__extra_data__ = {"kind": "informational", "check": filename, "hints": [],
+                               "finding": found}
+        return "found" if found else "not in the submission: %s" % how
 
     test.__doc__ = "%s is in the submission (informational)" % filename
     return test

@@ -105,6 +105,48 @@ def reference_outputs(assignment: Assignment, seed: int, hidden: bool, cfg: Conf
     return outputs
 
 
+def _import_problem(filename: str, record: dict, child, cfg: Config,
+                    assignment: Assignment) -> tuple[str, str]:
+    """(one clear line for the top of the results, a short reason for each test)."""
+    if record.get("status") != "error":
+        if child.status == "timeout":
+            short = "importing it took longer than %g s" % cfg.timeout
+        else:
+            short = "the process ended while importing it (exit status %s)" % child.returncode
+        return ("%s could not be imported: %s: do not run code, exit or loop at the top level "
+                "of the file" % (filename, short)), short
+    where = " (%s)" % record["where"] if record.get("where") else ""
+    short = "%s: %s" % (record.get("error"), record.get("message"))
+    line = "%s could not be imported: %s%s" % (filename, short, where)
+    ours = {assignment.manifest.support, *assignment.manifest.modules} - {""}
+    missing = str(record.get("message", "")).split("'")
+    if record.get("error") in ("ImportError", "ModuleNotFoundError") and len(missing) > 1 and \
+            any(name.split(".")[0] in ours for name in missing[1::2]):
+        line += (": it imports something this handout's files do not provide; was it written "
+                 "for another version of the assignment? Import only what the handout defines")
+    return line, short
+
+
+def check_imports(staged: StagedSubmission, assignment: Assignment, cfg: Config) -> None:
+    """Import every usable student module once, in a sandboxed child; record what fails.
+
+    A module that does not import gets one clear line among the problems (the top
+    of the results) and a short reason its tests point to, instead of the same
+    traceback in every test.
+    """
+    modules = [m for m in assignment.manifest.modules if staged.usable(m + ".py")]
+    if not modules:
+        return
+    child = run_child(staged.folder, {"kind": "import", "modules": modules,
+                                      "student_files": assignment.manifest.required},
+                      cfg.timeout, cfg.memory_mb)
+    for module, record in zip(modules, child.records):
+        if record.get("status") != "ok":
+            filename = module + ".py"
+            staged.problems[filename], staged.unimportable[filename] = _import_problem(
+                filename, record, child, cfg, assignment)
+
+
 def measure_reference(assignment: Assignment, cfg: Config) -> costs.Measurement:
     """The reference's costs, measured now (the ratios need the same conditions)."""
     names = set(cfg.timing) | {assignment.costs[n].cheaper_than for n in cfg.timing} - {None}
@@ -138,7 +180,8 @@ def grade(staged: StagedSubmission, cfg: Config | None = None,
     """Run every configured test on the staged submission.
 
     The reference's outputs are computed first (GraderError when the reference
-    itself fails a check); the tests that probe checks follow, cfg.parallel at
+    itself fails a check), then the student's modules are imported once; the
+    tests that probe checks follow, cfg.parallel at
     a time; the cost tests and the informational ones come last, so that
     timing children run alone.
     reference_timing, when given (a batch measures it once), replaces measuring
@@ -154,6 +197,7 @@ def grade(staged: StagedSubmission, cfg: Config | None = None,
     with ThreadPoolExecutor(max_workers=max(1, min(cfg.parallel, len(groups)))) as pool:
         expected = dict(zip(groups, pool.map(
             lambda group: reference_outputs(assignment, group[0], group[1], cfg), groups)))
+    check_imports(staged, assignment, cfg)
     context = Context(staged, cfg, assignment, lambda seed, hidden: expected[(seed, hidden)],
                       _cached(lambda: reference_timing or measure_reference(assignment, cfg)))
     tests = graded_tests.collect(cfg, assignment, PUBLIC_SEED)
@@ -161,6 +205,11 @@ def grade(staged: StagedSubmission, cfg: Config | None = None,
     with ThreadPoolExecutor(max_workers=max(1, cfg.parallel)) as pool:
         done = dict(zip(probes, pool.map(lambda t: run_test(t, context), probes)))
     results = [done[t] if t in done else run_test(t, context) for t in tests]
+    if context.internal_errors:  # where instructors see them, never the students
+        results.append(TestResult(
+            "autograder internal errors (instructors only)", "9.1", 0.0, 0.0,
+            "\n\n".join(context.internal_errors), "hidden", ["internal"], False,
+            {"kind": "informational", "check": "internal", "hints": [], "internal_error": True}))
     kill_strays()  # before anything is written: no daemon outlives grading
     return results
 

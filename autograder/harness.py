@@ -2,7 +2,9 @@
 
     python -I harness.py WORKDIR
 
-WORKDIR/request.json says what to do, as one of two typed requests:
+WORKDIR/request.json says what to do, as one of three typed requests:
+  {"kind": "import", "modules": [names]}
+      import each student module; WORKDIR/out/<n>.json records whether it imports;
   {"kind": "probe", "checks_module": M, "checks": [names], "seed": S, "hidden": B}
       probe each named check of module M on its inputs for seed S; for each,
       WORKDIR/out/<n>.json records the status and the outputs (numeric arrays
@@ -15,6 +17,7 @@ checklib. Nothing here decides a score: the grader judges in its own process.
 """
 
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -23,8 +26,12 @@ import numpy as np
 
 WORK = sys.argv[1] if len(sys.argv) > 1 else "."
 sys.path.append(os.path.join(WORK, "staging"))  # last: a student's file shadows no library
-# Bound before any student code runs: patching json, numpy or open later changes nothing here.
-import checklib  # noqa: E402  pylint: disable=wrong-import-position
+# The grader's staged checklib, whatever else is on the path; loaded before any student
+# code runs, so that patching json, numpy or open later changes nothing here.
+_SPEC = importlib.util.spec_from_file_location("checklib",
+                                               os.path.join(WORK, "staging", "checklib.py"))
+checklib = sys.modules["checklib"] = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(checklib)
 
 _OPEN, _JOIN, _SAVE, _DUMPS = open, os.path.join, np.save, checklib.dumps
 
@@ -47,6 +54,25 @@ class _Store:
         return {"__npy__": name}
 
 
+def _error(error, student_files):
+    """error_record without the sandbox's paths (messages of ImportError name files)."""
+    record = checklib.error_record(error, student_files)
+    record["message"] = record["message"].replace(os.path.join(WORK, "staging") + os.sep, "")
+    return record
+
+
+def imports(request, out, student_files):
+    """Import each student module in turn: one record each."""
+    for number, name in enumerate(request["modules"]):
+        try:
+            importlib.import_module(name)
+            record = {"status": "ok"}
+        except BaseException as error:  # pylint: disable=broad-except
+            record = _error(error, student_files)
+        record["module"] = name
+        _write(_JOIN(out, "%d.json" % number), record)
+
+
 def probe(request, out, student_files):
     """Probe each requested check; one record per check, written as soon as it is done."""
     checks = importlib.import_module(request["checks_module"])
@@ -60,7 +86,7 @@ def probe(request, out, student_files):
             outputs = check.probe(importlib.import_module(check.module), case)
             record = {"status": "ok", "outputs": checklib.encode(outputs, store)}
         except BaseException as error:  # pylint: disable=broad-except
-            record = checklib.error_record(error, student_files)
+            record = _error(error, student_files)
         record["check"] = name
         _write(stem + ".json", record)
 
@@ -81,14 +107,14 @@ def main():
         request = json.load(handle)
     out = os.path.join(WORK, "out")
     student_files = request.get("student_files", [])
-    if request["kind"] == "probe":
-        probe(request, out, student_files)
+    if request["kind"] in ("probe", "import"):
+        (probe if request["kind"] == "probe" else imports)(request, out, student_files)
         return
     try:
         cost(request)
         record = {"status": "ok"}
     except BaseException as error:  # pylint: disable=broad-except
-        record = checklib.error_record(error, student_files)
+        record = _error(error, student_files)
     _write(_JOIN(out, "0.json"), record)
 
 

@@ -30,6 +30,7 @@ import numpy as np
 
 HARNESS = Path(__file__).resolve().with_name("harness.py")
 SANDBOX_USER = os.environ.get("AUTOGRADER_SANDBOX_USER", "nobody")
+REQUIRE = "AUTOGRADER_REQUIRE_SANDBOX"  # set: refuse to run student code as root
 OUTPUT_LIMIT = 8 * 1024 * 1024      # bytes of stdout/stderr (and of any file) the child may write
 ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "OPENBLAS_NUM_THREADS": "1",
        "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
@@ -74,7 +75,23 @@ def _sandbox_ids() -> tuple[int | None, int | None]:
         return _IDS[0]
 
 
+def check_sandbox() -> None:
+    """Raise SandboxError now if student code could not run as required (before grading)."""
+    _sandbox_ids()
+
+
+class SandboxError(Exception):
+    """Student code cannot run as the unprivileged user where that is required."""
+
+
 def _probe_ids() -> tuple[int | None, int | None]:
+    """As root: the sandbox user's ids, when it can run this interpreter.
+
+    Where the switch is required (AUTOGRADER_REQUIRE_SANDBOX, which Gradescope's
+    run_autograder sets), failing it is a SandboxError: student code never runs
+    as root there. Elsewhere (a developer's machine) it is said once and grading
+    goes on as the current user.
+    """
     ids: tuple[int | None, int | None] = (None, None)
     if os.geteuid() == 0:
         try:
@@ -84,8 +101,10 @@ def _probe_ids() -> tuple[int | None, int | None]:
                            env=ENV, preexec_fn=_limits(1024, 60, entry.pw_uid, entry.pw_gid))  # pylint: disable=subprocess-popen-preexec-fn
             ids = (entry.pw_uid, entry.pw_gid)
         except (KeyError, OSError, subprocess.SubprocessError) as error:
-            print("warning: student code runs as root: user %r cannot run %s (%s)" % (
-                SANDBOX_USER, sys.executable, error), file=sys.stderr)
+            problem = "user %r cannot run %s (%s)" % (SANDBOX_USER, sys.executable, error)
+            if os.environ.get(REQUIRE):
+                raise SandboxError(problem) from None
+            print("warning: student code runs as root: " + problem, file=sys.stderr)
     return ids
 
 
@@ -166,7 +185,8 @@ def run_child(staging: Path, request: dict, timeout: float, memory_mb: int = 102
     """
     uid, gid = _sandbox_ids()
     work = Path(tempfile.mkdtemp(prefix="grader-child-"))
-    count = len(request["checks"]) if request["kind"] == "probe" else 1
+    count = {"probe": lambda: len(request["checks"]),
+             "import": lambda: len(request["modules"])}.get(request["kind"], lambda: 1)()
     try:
         shutil.copytree(staging, work / "staging")
         shutil.copy2(HARNESS, work / "harness.py")

@@ -9,6 +9,7 @@ folder and of checklib, so a student's modified utilities never run.
 from __future__ import annotations
 
 import ast
+import codecs
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -26,12 +27,17 @@ class StagedSubmission:
     folder: Path
     present: dict[str, bool] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)  # file -> why it cannot run
+    unimportable: dict[str, str] = field(default_factory=dict)  # file -> short reason
     notes: list[str] = field(default_factory=list)
     extra_files: list[str] = field(default_factory=list)
 
     def usable(self, filename: str) -> bool:
         """True when the file is there and parses."""
         return self.present.get(filename, False) and filename not in self.problems
+
+    def messages(self) -> list[str]:
+        """What the top of the results says: notes, then one line per unusable file."""
+        return self.notes + [problem for _, problem in sorted(self.problems.items())]
 
 
 def _candidates(root: Path) -> list[Path]:
@@ -82,8 +88,11 @@ def notebook_to_source(path: Path) -> str:
     return "\n\n".join(kept) + "\n"
 
 
-def _unpack(path: Path, unpacked: Path, staged: StagedSubmission, first: str) -> list[Path]:
-    """Copy or extract the upload into unpacked; a notebook becomes the first required file."""
+def _unpack(path: Path, unpacked: Path, staged: StagedSubmission,
+            required: list[str]) -> list[Path]:
+    """Copy or extract the upload into unpacked; a lone inner zip is unpacked too; a
+    notebook becomes the first required file."""
+    first = required[0]
     try:
         if path.is_dir():
             shutil.copytree(path, unpacked, dirs_exist_ok=True)
@@ -96,6 +105,14 @@ def _unpack(path: Path, unpacked: Path, staged: StagedSubmission, first: str) ->
     except ValueError as error:
         staged.notes.append(str(error))
     files = _candidates(unpacked)
+    zips = [f for f in files if f.suffix == ".zip"]
+    if len(zips) == 1 and not any(f.name in required for f in files):
+        try:  # a zip in the zip (or in the folder): unpacked with the same safe extractor
+            extract_zip(zips[0], zips[0].parent / (zips[0].stem + "-unzipped"))
+            staged.notes.append("unpacked %s found in the submission" % zips[0].name)
+        except ValueError as error:
+            staged.notes.append(str(error))
+        files = _candidates(unpacked)
     notebooks = [f for f in files if f.suffix == ".ipynb"]
     if notebooks and not any(f.name == first for f in files):
         try:
@@ -105,6 +122,25 @@ def _unpack(path: Path, unpacked: Path, staged: StagedSubmission, first: str) ->
             staged.notes.append("could not read the notebook %s: %s" % (notebooks[0].name, error))
         files = _candidates(unpacked)
     return files
+
+
+def decode_source(name: str, data: bytes) -> tuple[str, str | None]:
+    """The text of a student's file: UTF-8, with or without a byte-order mark.
+
+    Anything else is (replacement-decoded text, what to do): editors on some
+    systems save as UTF-16 or a legacy code page.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        found = "in UTF-16"
+    else:
+        try:
+            return data.decode("utf-8-sig"), None
+        except UnicodeDecodeError as error:
+            found = "in another encoding (byte %d is 0x%02x: Windows-1252?)" % (
+                error.start, data[error.start])
+    return data.decode("utf-8", errors="replace"), (
+        "%s is saved %s, not UTF-8: save the file as UTF-8 (your editor's \"Save with encoding\") and "
+        "submit again" % (name, found))
 
 
 def _syntax_problem(name: str, text: str) -> str | None:
@@ -130,7 +166,7 @@ def stage_submission(path: Path, dest: Path, layout: Layout | None = None) -> St
     if unpacked.exists():
         shutil.rmtree(unpacked)
     unpacked.mkdir()
-    files = _unpack(path, unpacked, staged, required[0])
+    files = _unpack(path, unpacked, staged, required)
     for name in required:
         matches = sorted((f for f in files if f.name == name),
                          key=lambda f: len(f.relative_to(unpacked).parts))
@@ -145,8 +181,8 @@ def stage_submission(path: Path, dest: Path, layout: Layout | None = None) -> St
         if matches[0].stat().st_size > MAX_FILE_BYTES:
             staged.problems[name] = "%s is larger than %d bytes" % (name, MAX_FILE_BYTES)
             continue
-        text = matches[0].read_bytes().decode("utf-8", errors="replace")
-        problem = _syntax_problem(name, text) if name.endswith(".py") else None
+        text, problem = decode_source(name, matches[0].read_bytes())
+        problem = problem or (_syntax_problem(name, text) if name.endswith(".py") else None)
         if problem:
             staged.problems[name] = problem
         (dest / name).write_text(text, encoding="utf-8")

@@ -1,11 +1,14 @@
 """The framework's own contracts: the manifest, loading several assignments, a broken reference."""
 
 import dataclasses
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
-from autograder import assignment, grader
+from autograder import assignment, grader, results
 from autograder.layout import Layout, ManifestError, load_manifest
 from tests.conftest import ROOT, SOLUTIONS
 
@@ -46,3 +49,23 @@ def test_a_reference_that_cannot_be_measured_is_the_graders_error_not_a_students
     assert cfg.timing
     with pytest.raises(grader.GraderError, match="the reference solution cannot be measured"):
         grader.measure_reference(work, cfg)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the privilege drop is only attempted as root")
+def test_no_privilege_drop_where_it_is_required_grades_nothing_and_says_so(tmp_path):
+    env = dict(os.environ, AUTOGRADER_REQUIRE_SANDBOX="1",
+               AUTOGRADER_SANDBOX_USER="no-such-user-here")
+    target = tmp_path / "results.json"
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(SOLUTIONS),
+                          "--results", str(target)], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=False, timeout=300)
+    written = results.read(target)
+    assert run.returncode == 0 and written["score"] == 0 and written["tests"] == []
+    assert "autograder is misconfigured" in written["output"]
+    assert "no-such-user-here" in written["output"]
+    # without the requirement (a developer's machine) grading goes on, with one warning
+    env.pop("AUTOGRADER_REQUIRE_SANDBOX")
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(SOLUTIONS),
+                          "--results", str(target), "--parallel", "2"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=False, timeout=300)
+    assert results.read(target)["score"] > 0 and run.stderr.count("warning: student code") == 1

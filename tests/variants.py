@@ -67,14 +67,123 @@ BUGGY = {
     "sgd uphill": ("sgd.py", [("x -= step * grad", "x += step * grad")], ["sgd"], "entries differ"),
     "sgd without postprocessing": ("sgd.py", [("        x = postprocessing(x)\n", "")], ["sgd"],
                                    "called postprocessing 0 times"),
+    "sgd steps from the value before postprocessing": ("sgd.py", [(
+        "        loss, grad = f(x)\n        x -= step * grad\n",
+        "        if iteration == start_iter + 1:\n            raw = np.array(x, dtype=float)\n"
+        "        loss, grad = f(raw)\n        raw = raw - step * grad\n        x = raw.copy()\n")],
+        ["sgd"], "from the postprocessed x"),
     "center gradient on every row": ("word2vec.py", [(
         "        gradCenterVecs[centerIdx] += gradCenter",
         "        gradCenterVecs += gradCenter")], ["skipgram"], "the center word's"),
+    "gradient returned as a column": ("word2vec.py", [(
+        "    gradCenterVec = delta @ outsideVectors                # U (yHat - y), (d,)",
+        "    gradCenterVec = (delta @ outsideVectors).reshape(-1, 1)")],
+        [NAIVE], "only the shape is wrong"),
+    "U where the math has U transposed": ("word2vec.py", [(
+        "    gradCenterVec = delta @ outsideVectors                # U (yHat - y), (d,)",
+        "    gradCenterVec = outsideVectors @ delta")], [NAIVE], "one word per row"),
+    "given sgd() renamed": ("sgd.py", [("def sgd(f, x0,", "def stochasticGradientDescent(f, x0,")],
+                            ["sgd"], "sgd.py no longer defines sgd at module level"),
+    "sigmoid returns its derivative": ("word2vec.py", [(
+        "    s = (np.where(x >= 0, 1.0, z) / (1.0 + z))[()]\n",
+        "    s = (np.where(x >= 0, 1.0, z) / (1.0 + z))[()]\n    s = s * (1 - s)\n")],
+        ["sigmoid", NEG], "the sigmoid's derivative"),
     "negative samples with the wrong sign": ("word2vec.py", [("    coef[1:] *= -1.0", "    pass")],
                                              [NEG], "entries differ"),
 }
 
 CORRECT = {
+    "np.dot, one-hot y and broadcasting": with_region(NAIVE, """
+    scores = np.dot(outsideVectors, centerWordVec)
+    yHat = softmax(scores)
+    y = np.zeros_like(yHat)
+    y[outsideWordIdx] = 1
+    loss = -np.log(np.dot(y, yHat))
+    gradCenterVec = np.dot(outsideVectors.T, yHat - y)
+    gradOutsideVecs = (yHat - y)[:, None] * centerWordVec[None, :]
+"""),
+    "one-hot y in float32": with_region(NAIVE, """
+    yHat = softmax(outsideVectors @ centerWordVec)
+    y = np.zeros(outsideVectors.shape[0], dtype=np.float32)
+    y[outsideWordIdx] = 1.0
+    loss = -np.sum(y * np.log(yHat))
+    gradCenterVec = (yHat - y) @ outsideVectors
+    gradOutsideVecs = np.outer(yHat - y, centerWordVec)
+"""),
+    "list comprehensions over the samples": with_region(NEG, """
+    uO = outsideVectors[outsideWordIdx]
+    sigO = sigmoid(np.dot(uO, centerWordVec))
+    negSig = [sigmoid(-np.dot(outsideVectors[k], centerWordVec)) for k in negSampleWordIndices]
+    loss = -np.log(sigO) - sum(np.log(s) for s in negSig)
+    gradCenterVec = (sigO - 1) * uO + sum((1 - s) * outsideVectors[k]
+                                          for s, k in zip(negSig, negSampleWordIndices))
+    gradOutsideVecs = np.zeros(outsideVectors.shape)
+    gradOutsideVecs[outsideWordIdx] += (sigO - 1) * centerWordVec
+    for s, k in zip(negSig, negSampleWordIndices):
+        gradOutsideVecs[k] += (1 - s) * centerWordVec
+"""),
+    "bincount-free scatter with a loop over unique samples": with_region(NEG, """
+    z = outsideVectors[indices] @ centerWordVec
+    signs = np.array([1.0] + [-1.0] * len(negSampleWordIndices))
+    sig = sigmoid(signs * z)
+    loss = -np.sum(np.log(sig))
+    coef = signs * (sig - 1.0)
+    gradCenterVec = coef @ outsideVectors[indices]
+    gradOutsideVecs = np.zeros_like(outsideVectors)
+    for word in set(indices):
+        total = sum(c for c, i in zip(coef, indices) if i == word)
+        gradOutsideVecs[word] = total * centerWordVec
+"""),
+    "skipgram accumulating in locals, assigned at the end": with_region("skipgram", """
+    c = word2Ind[currentCenterWord]
+    totalCenter = np.zeros(centerWordVectors.shape[1])
+    totalOutside = np.zeros(outsideVectors.shape)
+    for w in outsideWords:
+        l, gc, go = word2vecLossAndGradient(centerWordVectors[c], word2Ind[w], outsideVectors,
+                                            dataset)
+        loss = loss + l
+        totalCenter = totalCenter + gc
+        totalOutside = totalOutside + go
+    gradCenterVecs[c] = totalCenter
+    gradOutsideVectors = totalOutside
+"""),
+    "sigmoid with np.where on both branches": with_region("sigmoid", """
+    x = np.array(x, dtype=float)
+    pos = 1.0 / (1.0 + np.exp(-np.clip(x, 0, None)))
+    neg = np.exp(np.clip(x, None, 0)) / (1.0 + np.exp(np.clip(x, None, 0)))
+    s = np.where(x >= 0, pos, neg)
+    if s.ndim == 0:
+        s = float(s)
+"""),
+    "softmax with keepdims-free reshaping": with_region("softmax", """
+    x = np.array(x, dtype=float)
+    if x.ndim == 1:
+        e = np.exp(x - x.max())
+        s = e / e.sum()
+    else:
+        e = np.exp(x - x.max(axis=1).reshape(-1, 1))
+        s = e / e.sum(axis=1).reshape(-1, 1)
+"""),
+    "in-place += on fresh arrays": with_region(NAIVE, """
+    yHat = softmax(outsideVectors @ centerWordVec)
+    loss = -np.log(yHat[outsideWordIdx])
+    gradCenterVec = np.zeros_like(centerWordVec)
+    gradOutsideVecs = np.zeros_like(outsideVectors)
+    gradCenterVec += outsideVectors.T @ yHat
+    gradCenterVec -= outsideVectors[outsideWordIdx]
+    gradOutsideVecs += np.outer(yHat, centerWordVec)
+    gradOutsideVecs[outsideWordIdx] -= centerWordVec
+"""),
+    "log-sum-exp by hand": with_region(NAIVE, """
+    scores = outsideVectors @ centerWordVec
+    m = np.max(scores)
+    logZ = m + np.log(np.sum(np.exp(scores - m)))
+    loss = logZ - scores[outsideWordIdx]
+    p = np.exp(scores - logZ)
+    p[outsideWordIdx] -= 1
+    gradCenterVec = p @ outsideVectors
+    gradOutsideVecs = p[:, np.newaxis] * centerWordVec
+"""),
     "loop over K": with_region(NEG, """
     uO = outsideVectors[outsideWordIdx]
     sigO = sigmoid(uO @ centerWordVec)
@@ -115,6 +224,13 @@ def about(test_name, entries):
     base = test_name.removesuffix(" (hidden inputs)")
     return any(base.startswith(entry) and (len(base) == len(entry) or not base[len(entry)].isalnum())
                for entry in entries)
+
+
+CORRECT_SGD = {
+    "ANNEAL_EVERY kept in the function, as CS224N's given code does": edited([
+        ("# Halve the step size every this many iterations.\nANNEAL_EVERY = 20000\n", ""),
+        ("    if useSaved:\n", "    ANNEAL_EVERY = 20000\n    if useSaved:\n")], "sgd.py"),
+}
 
 
 def write_variant(folder, variant):
