@@ -168,7 +168,13 @@ def _grade(report: Report, autograder_zip: Path, label: str, submission: Path,
     max_score = sum(t.get("max_score") or 0 for t in results["tests"])
     report.graded.append(Graded(label, score, max_score, seconds))
     outcome = "%g/%g in %.1f s" % (score, total, seconds)
-    if not results["tests"]:
+    internal = [t["name"] for t in results["tests"]
+                if (t.get("extra_data") or {}).get("internal_error")]
+    if internal:
+        report.fail("grading the %s through %s: the autograder hit internal errors (%s): see "
+                    "the hidden row's tracebacks with `make grade SUBMISSION=%s`"
+                    % (label, autograder_zip.name, ", ".join(internal), show(submission)))
+    elif not results["tests"]:
         report.fail("grading the %s through %s: the grader itself failed (%s): run `make grade "
                     "SUBMISSION=%s` to see why" % (label, autograder_zip.name,
                                                    results.get("output", "").strip(),
@@ -207,6 +213,25 @@ def _check_leaks(report: Report, handout_zip: Path | None, autograder_zip: Path 
 
 def _written_points(layout: Layout) -> float | None:
     return written_module.written_points(layout) if layout.manifest.written else None
+
+
+def _written_checklist(step: int, template: str, points: float, layout: Layout) -> None:
+    """The written assignment's set-up on Gradescope, click by click, with its outline."""
+    print("  %d. Gradescope, written assignment (%g points), click by click:" % (step, points))
+    print("     a. Create Assignment > Homework / Problem Set; name it; template: upload %s;"
+          % template)
+    print("        submissions uploaded by students; submission type: variable length "
+          "(students select each question's pages); Create Assignment.")
+    print("     b. Edit Outline: add one row per line below with its title and points; a 'group' "
+          "row is a question whose")
+    print("        sub-questions follow it (add it, then them); box each question on its "
+          "template page; Save Outline:")
+    for row in written_module.gradescope_outline(layout):
+        print("          " + row)
+    print("     c. Check that the outline adds up to %g points. Students assign each question's "
+          "page when they submit" % points)
+    print("        (the written README tells them how); a question without a page cannot "
+          "be graded.")
 
 
 def _summary(report: Report) -> None:
@@ -248,9 +273,8 @@ def _summary(report: Report) -> None:
                                         for name in layout.manifest.required)))
     step = 2
     if written_points is not None:
-        where = show(pdf) if pdf.is_file() else "dist/written.pdf (run `make written` first)"
-        print("  %d. Gradescope, written assignment: upload %s as its template; total points %g."
-              % (step, where, written_points))
+        _written_checklist(step, show(pdf) if pdf.is_file() else
+                           "dist/written.pdf (run `make written` first)", written_points, layout)
         step += 1
     print("  %d. Course site: give students %s (never dist/written_solutions.pdf)."
           % (step, show(layout.dist / "handout.zip")))

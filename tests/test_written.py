@@ -62,7 +62,10 @@ def test_every_question_and_part_is_in_every_template():
     assert tex_text.count("\\clearpage") == len(SOURCE.answer_ids())
     assert tex_text.count("\\begin{answer}") == len(SOURCE.answer_ids())
     assert "\\includegraphics[width=0.8\\textwidth]{word_vectors.png}" in tex_text
-    assert "Put word\\_vectors.png next to this file (run.py writes it)." in tex_text
+    assert "Put word\\_vectors.png next to this file or one folder up (run.py writes it)." in tex_text
+    # \IfFileExists ignores \graphicspath: each place is tried by its own path
+    assert "\\IfFileExists{word_vectors.png}" in tex_text
+    assert "\\IfFileExists{../word_vectors.png}" in tex_text
     for macro in SOURCE.macros:
         assert macro.source in tex_text
         assert "\\" + macro.name + "{" not in markdown and "\\%s " % macro.name not in markdown
@@ -123,11 +126,53 @@ def test_reference_answers_are_complete_with_a_rubric_per_question():
         assert "## %s [" % SOURCE.find(ident).label in rubric
 
 
-def test_seed_slips_are_named_in_the_rubric():
+def test_known_slips_are_priced_by_what_they_change():
     text = ANSWERS.read_text(encoding="utf-8")
-    assert "$U^\\top(\\yhat - y)$: orientation" in text  # v_c gradient transposed
-    assert "derivative written as $f$" in text  # leaky ReLU: f where f' is meant
-    assert "another symbol (e.g. $v$) for the parameter $U$" in text
+    assert "mistake -1: $U^\\top(\\yhat - y)$: it has $|\\vocab|$ entries" in text  # a shape error
+    assert "note: Writes $f(x)$ where $f'(x)$ is meant" in text  # a slip: no deduction
+    assert "note: Another letter for the parameter $U$ (e.g. $v$)" in text
+
+
+def test_the_templates_credit_the_course_they_follow():
+    assert "CS224N" in SOURCE.credit
+    for name in ("written.tex", "written_questions.md", "written.ipynb"):
+        text = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+        assert "Stanford's CS224N" in text, name
+    tex_text = (TEMPLATES_DIR / "written.tex").read_text(encoding="utf-8")
+    assert tex_text.index("CS224N") < tex_text.index("\\clearpage")
+
+
+def test_the_notebook_placeholder_has_no_math_in_it():
+    # a pair of dollars would typeset the hint itself as italic math
+    assert "$" not in written.ANSWER_PLACEHOLDER
+    assert "dollar signs" in written.ANSWER_PLACEHOLDER
+    notebook = nbformat.read(str(TEMPLATES_DIR / "written.ipynb"), as_version=4)
+    for text in written.notebook_answers(notebook).values():
+        assert text.count("$") == 0, text
+
+
+def test_the_students_readme_says_to_assign_each_questions_page():
+    readme = (TEMPLATES_DIR / "README.md").read_text(encoding="utf-8")
+    assert "assign each question's page" in readme
+    assert "A question without a page cannot be graded" in readme
+
+
+def test_the_release_prints_the_written_outline_click_by_click(capsys):
+    from instructor import release
+    release._written_checklist(2, "dist/written.pdf", written.written_points(), LAYOUT)
+    output = capsys.readouterr().out
+    assert "Create Assignment > Homework / Problem Set" in output and "Edit Outline" in output
+    assert "variable length" in output
+    rows = written.gradescope_outline()
+    for row in rows:
+        assert "          " + row in output
+    answered = [row for row in rows if row.split()[-2] == "page"]
+    assert len(answered) == len(SOURCE.answer_ids())
+    # one page each, in template order: page 1 is the title page
+    assert [int(row.split()[-1]) for row in answered] == list(range(2, 2 + len(answered)))
+    points = [float(re.search(r"  ([\d.]+) points?  ", row).group(1)) for row in answered]
+    assert sum(points) == written.written_points()
+    assert rows[0].startswith("1     (a) ") and "(b)(i)" in rows[2] and rows[2].startswith("2.1 ")
 
 
 def test_incomplete_answers_are_refused_with_a_clear_message(tmp_layout, tmp_path):

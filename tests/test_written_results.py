@@ -211,7 +211,7 @@ def test_repeated_samples_really_repeat_and_distinct_formula_fails_there():
 
 
 @pytest.mark.parametrize("slip, statement", [
-    ("seed's v_c gradient U^T(yhat - y)", dict(RESULTS["naive_vc"], expr="U.T @ (yhat - y)")),
+    ("v_c gradient with U^T(yhat - y)", dict(RESULTS["naive_vc"], expr="U.T @ (yhat - y)")),
     ("dJ/dU transposed", dict(RESULTS["naive_U"], expr="(yhat - y) @ v_c.T")),
     ("sign of the negative-sample term",
      dict(RESULTS["neg_uws"], expr="(1 - sigma(u_neg[s].T @ v_c)) * v_c")),
@@ -253,7 +253,7 @@ def test_leaky_relu_derivative_away_from_zero(alpha):
     closed = evaluator({"x": x, "alpha": alpha})(RESULTS["leaky"]["expr"])
     numeric = (leaky_relu(x + STEP, alpha) - leaky_relu(x - STEP, alpha)) / (2 * STEP)
     np.testing.assert_allclose(closed, numeric, atol=1e-8)
-    # the seed's slip: f written where f' is meant
+    # a known slip: f written where f' is meant
     slip = evaluator({"x": x, "alpha": alpha})("cases(x, x > 0, alpha * x, x < 0)")
     assert np.max(np.abs(slip - numeric)) > 0.1
 

@@ -2,8 +2,8 @@
 
 The answers file uses the block format of the questions (see source.py):
 @answer ID (prose, the questions' markup; \\result{ID} shows a boxed result)
-and @rubric ID with lines `step N: ...`, `mistake -N: ...`, `partial: ...`
-(indented lines continue the previous entry). The results file is JSON:
+and @rubric ID (its lines and the rule that combines them: see rubric.py).
+The results file is JSON:
 
     {"notation": {"symbols": {...}, "indexed": {...}, "sums": {...}},
      "results": [{"id": ..., "question": ..., "kind": ..., "lhs": ..., "expr": ...}, ...]}
@@ -15,53 +15,14 @@ the reference answers and evaluated by the assignment's tests.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from autograder.layout import Layout
 from instructor.written.expressions import Notation, StatementError, to_latex
+from instructor.written.rubric import Rubric, parse_rubric
 from instructor.written.source import WrittenError, parse_blocks, resolve_layout, written_file
-
-
-@dataclass
-class Rubric:
-    """Grading guide of one question: steps with points, deductions, partial credit."""
-
-    steps: list[tuple[float, str]]
-    mistakes: list[tuple[float, str]]
-    partial: list[str]
-
-
-_RUBRIC_LINE = re.compile(r"^(step|mistake|partial)\s*([-+]?\d+(?:\.\d+)?)?\s*:\s*(.+)$")
-
-
-def parse_rubric(body: str, where: str) -> Rubric:
-    """Parse `step N: ...`, `mistake -N: ...` and `partial: ...` lines (indented lines continue)."""
-    rubric = Rubric([], [], [])
-    last: list[Any] = []
-    for line in body.splitlines():
-        if not line.strip():
-            continue
-        if line.startswith("  ") and last:
-            entry = last[-1]
-            last[-1] = (entry + " " + line.strip() if isinstance(entry, str)
-                        else (entry[0], entry[1] + " " + line.strip()))
-            continue
-        match = _RUBRIC_LINE.match(line)
-        if not match:
-            raise WrittenError("%s: not a rubric line: %r" % (where, line))
-        kind, points, text = match.groups()
-        if kind == "partial":
-            last = rubric.partial
-            last.append(text)
-        elif points is None:
-            raise WrittenError("%s: %s needs points: %r" % (where, kind, line))
-        else:
-            last = rubric.steps if kind == "step" else rubric.mistakes
-            last.append((float(points), text))
-    return rubric
 
 
 @dataclass

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from autograder.layout import Layout
 from instructor.written.answers import load_results
+from instructor.written.markup import points_text
 from instructor.written.solutions import INSTRUCTOR_MARK, SOLUTION_FILES, generate_solutions
 from instructor.written.source import (load_source, resolve_layout, solutions_dir, templates_dir,
                                        written_file)
@@ -37,6 +38,30 @@ def out_of_sync(layout: Layout | None = None) -> list[str]:
 def written_points(layout: Layout | None = None) -> float:
     """Total points of the written questions (those not answered by the code)."""
     return load_source(layout).written_points()
+
+
+def gradescope_outline(layout: Layout | None = None) -> list[str]:
+    """The written assignment's outline as Gradescope's Edit Outline asks for it, one row a line.
+
+    A question with parts is a group (its own row, then one row per part: 2, 2.1, 2.2, ...);
+    every answer area has its points and its page in the template (page 1 is the title page,
+    then one page per answer area, in order).
+    """
+    source = load_source(layout)
+    rows, page = [], 1
+    for number, question in enumerate((q for q in source.questions if q.answerable()), 1):
+        title = "%s %s" % (question.label, question.title)
+        if not question.parts:
+            page += 1
+            rows.append((str(number), title, points_text(question.points), "page %d" % page))
+            continue
+        rows.append((str(number), title, points_text(question.points), "group"))
+        for sub, part in enumerate(question.parts, 1):
+            page += 1
+            rows.append(("%d.%d" % (number, sub), part.label, points_text(part.points),
+                         "page %d" % page))
+    width = max(len(row[1]) for row in rows)
+    return ["%-5s %-*s  %-10s %s" % (row[0], width, row[1], row[2], row[3]) for row in rows]
 
 
 def reference_markers(layout: Layout | None = None) -> list[str]:

@@ -64,13 +64,18 @@ def escape(text: str) -> str:
     return "".join(_TEX_ESCAPES.get(char, char) for char in text)
 
 
+def code_latex(code: str) -> str:
+    """Code escaped for \\texttt, with a line break allowed after each / and _ (no overfull lines)."""
+    return re.sub(r"(/|\\_)", r"\1\\allowbreak{}", escape(code))
+
+
 def text_to_latex(text: str) -> str:
     """LaTeX for text without math: `code`, **bold**, *emphasis*, "quotes"."""
     pieces = re.split(r"(`[^`]*`)", text)
     out = []
     for piece in pieces:
         if piece.startswith("`") and piece.endswith("`") and len(piece) > 1:
-            out.append(r"\texttt{%s}" % escape(piece[1:-1]))
+            out.append(r"\texttt{%s}" % code_latex(piece[1:-1]))
             continue
         piece = escape(piece)
         piece = re.sub(r"\*\*(.+?)\*\*", r"\\textbf{\1}", piece)

@@ -51,10 +51,11 @@ def ensure_tex() -> None:
         install(TEX_PACKAGES)
 
 
-def compile_pdf(tex: Path, out: Path) -> int:
+def compile_pdf(tex: Path, out: Path, log: Path | None = None) -> int:
     """Compile tex with pdflatex in a scratch folder into out; return its page count.
 
-    Errors quote the relevant part of the log.
+    Run in the folder of tex with no search path added, as a student runs it.
+    Errors quote the relevant part of the log; log, when given, receives it.
     """
     if not tex.is_file():
         raise RuntimeError("%s does not exist" % tex)
@@ -66,11 +67,13 @@ def compile_pdf(tex: Path, out: Path) -> int:
     with tempfile.TemporaryDirectory() as build:
         command = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
                    "-output-directory", build, tex.name]
-        # TEXINPUTS lets \includegraphics find files next to the .tex (and one folder up).
-        env = dict(os.environ, TEXINPUTS="%s:%s:" % (tex.parent, tex.parent.parent))
+        env = {key: value for key, value in os.environ.items() if key != "TEXINPUTS"}
         result = subprocess.run(command, cwd=tex.parent, env=env, capture_output=True, text=True,
                                 check=False, timeout=300)
         pdf = Path(build) / (tex.stem + ".pdf")
+        if log is not None and (Path(build) / (tex.stem + ".log")).is_file():
+            log.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(build) / (tex.stem + ".log"), log)
         if result.returncode != 0 or not pdf.is_file():
             log = result.stdout
             start = log.find("\n!")
@@ -80,6 +83,13 @@ def compile_pdf(tex: Path, out: Path) -> int:
         shutil.copyfile(pdf, out)
     pages = re.search(r"Output written on .*?\((\d+) pages?", result.stdout.replace("\n", ""))
     return int(pages.group(1)) if pages else 0
+
+
+def overfull_boxes(log_text: str) -> list[str]:
+    """The overfull-box warnings of a LaTeX log, each with the line it quotes."""
+    lines = log_text.splitlines()
+    return [" ".join(lines[index:index + 2]) for index, line in enumerate(lines)
+            if line.startswith("Overfull \\")]
 
 
 def build_pdf(tex: Path, out: Path) -> int:

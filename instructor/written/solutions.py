@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from autograder.layout import Layout
-from instructor.written.answers import Answers, Results, Rubric, read_answers, read_results
+from instructor.written.answers import Answers, Results, read_answers, read_results
 from instructor.written.markup import (escape, expand_macros, inline_latex, points_text,
                                        prose_to_latex, prose_to_markdown, text_to_latex)
+from instructor.written.rubric import RULE, Rubric, rubric_problems
 from instructor.written.source import (Source, WrittenError, read_questions, resolve_layout, shown,
                                        solutions_dir, write_files, written_file)
-from instructor.written.templates import answer_pages, document_head
+from instructor.written.templates import answer_pages, credit_latex, document_head
 
 # The first line of every generated reference-answer file: what the handout checks look for.
 INSTRUCTOR_MARK = "REFERENCE ANSWERS, INSTRUCTORS ONLY: never ship this file to students."
@@ -68,14 +69,8 @@ def check_answers(source: Source, answers: Answers, results: Results) -> list[st
         if rubric is None:
             problems.append("no @rubric %s" % ident)
             continue
-        total = sum(points for points, _ in rubric.steps)
-        if abs(total - question.points) > 1e-9:
-            problems.append("rubric %s: steps add to %g, the question is worth %g"
-                            % (ident, total, question.points))
-        if not rubric.mistakes or not rubric.partial:
-            problems.append("rubric %s needs common mistakes and partial credit" % ident)
-        if any(points >= 0 for points, _ in rubric.mistakes):
-            problems.append("rubric %s: mistakes must deduct (negative points)" % ident)
+        problems += ["rubric %s: %s" % (ident, problem)
+                     for problem in rubric_problems(rubric, question.points)]
     for result in results.items:
         if result["id"] not in cited:
             problems.append("result %s is never shown in the answers" % result["id"])
@@ -89,13 +84,21 @@ def check_answers(source: Source, answers: Answers, results: Results) -> list[st
 
 def _rubric_latex(rubric: Rubric) -> str:
     out = ["\\paragraph{Rubric.}", "\\begin{itemize}"]
-    out += ["  \\item $+%g$: %s" % (p, inline_latex(t)) for p, t in rubric.steps]
-    out += ["\\end{itemize}", "\\textbf{Common mistakes.}", "\\begin{itemize}"]
-    out += ["  \\item $%g$: %s" % (p, inline_latex(t)) for p, t in rubric.mistakes]
-    out += ["\\end{itemize}", "\\textbf{Partial credit.}", "\\begin{itemize}"]
-    out += ["  \\item %s" % inline_latex(t) for t in rubric.partial]
+    for number, step in enumerate(rubric.steps, 1):
+        out.append("  \\item Step %d, $+%g$: %s" % (number, step.points, inline_latex(step.text)))
+        if step.mistakes:
+            out.append("  \\begin{itemize}")
+            out += ["    \\item $%g$: %s" % (p, inline_latex(t)) for p, t in step.mistakes]
+            out.append("  \\end{itemize}")
+    out += ["  \\item Note (no deduction): %s" % inline_latex(t) for t in rubric.notes]
+    out += ["  \\item Partial credit, $%g$ in all: %s" % (p, inline_latex(t)) for p, t in rubric.partial]
     out.append("\\end{itemize}")
     return "\n".join(out)
+
+
+def _rule_latex() -> str:
+    return ("\\paragraph{How to apply the rubric.}\n\\begin{enumerate}\n%s\n\\end{enumerate}\n"
+            % "\n".join("  \\item " + text_to_latex(line) for line in RULE))
 
 
 def solutions_latex(source: Source, answers: Answers, results: Results,
@@ -107,10 +110,12 @@ def solutions_latex(source: Source, answers: Answers, results: Results,
     questions_file, results_file = shown_paths
     out = ["%% " + INSTRUCTOR_MARK + "\n", document_head("solutions", questions_file, source)]
     out.append("\\title{%s\\\\[0.3em]\\large Reference answers and rubric (instructors only)}\n"
-               "\\date{}\n\\begin{document}\n\\maketitle\n\n" % text_to_latex(source.title))
+               "\\date{}\n\\begin{document}\n\\maketitle\n\n%s" % (text_to_latex(source.title),
+                                                                credit_latex(source)))
     out.append("Every boxed result is stated once in \\texttt{%s}; "
                "the same statement is typeset here and checked against centred finite "
                "differences by \\texttt{tests/test\\_written\\_results.py}.\n" % escape(results_file))
+    out.append(_rule_latex())
     for _, part, start in answer_pages(source, question_body=False):
         out.append(start + "{\\small %s}\n\n\\paragraph{Answer.}\n" % prose_to_latex(part.body))
         prose = _with_results(answers.text.get(part.ident, ""), results,
@@ -128,17 +133,24 @@ def rubric_markdown(source: Source, answers: Answers, results: Results) -> str:
     lines = ["<!-- %s -->" % INSTRUCTOR_MARK, "",
              "# Rubric: %s" % source.title, "",
              "Generated by `python -m autograder written solutions`; the final results are "
-             "checked numerically by `tests/test_written_results.py`.", ""]
+             "checked numerically by `tests/test_written_results.py`.", "",
+             "How to apply it:", ""] + ["%d. %s" % (n, line) for n, line in enumerate(RULE, 1)] + [""]
+
+    def markdown(text: str) -> str:
+        return prose_to_markdown(text, source.macros)
+
     for ident in source.answer_ids():
         question = source.find(ident)
-        rubric = answers.rubrics.get(ident, Rubric([], [], []))
+        rubric = answers.rubrics.get(ident, Rubric())
         lines += ["## %s [%s]" % (question.label, points_text(question.points)), ""]
         for result_id in _RESULT_REF.findall(answers.text.get(ident, "")):
             body = _result_body(by_id[result_id], results)
             lines += ["$$%s$$" % expand_macros(body, source.macros), ""]
-        lines += ["- +%g: %s" % (p, prose_to_markdown(t, source.macros)) for p, t in rubric.steps]
-        lines += ["- %g: %s" % (p, prose_to_markdown(t, source.macros)) for p, t in rubric.mistakes]
-        lines += ["- Partial credit: %s" % prose_to_markdown(t, source.macros) for t in rubric.partial]
+        for number, step in enumerate(rubric.steps, 1):
+            lines.append("- Step %d, +%g: %s" % (number, step.points, markdown(step.text)))
+            lines += ["  - %g: %s" % (p, markdown(t)) for p, t in step.mistakes]
+        lines += ["- Note, no deduction: %s" % markdown(t) for t in rubric.notes]
+        lines += ["- Partial credit, %g in all: %s" % (p, markdown(t)) for p, t in rubric.partial]
         lines.append("")
     return "\n".join(lines)
 

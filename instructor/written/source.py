@@ -16,6 +16,8 @@ questions' blocks:
     @part ID points=N                 a sub-question of the last question
     @figure FILE note="TEXT"          a figure slot in the last question's answer;
                                       note says where the file comes from
+    @credit                           where the questions come from, printed
+                                      under the title of every template (optional)
     @readme                           the students' README.md of the written part,
                                       copied verbatim (optional)
 """
@@ -164,6 +166,7 @@ class Source:  # pylint: disable=too-many-instance-attributes
     questions: list[Question]
     readme: str = ""
     name: str = "questions.txt"
+    credit: str = ""
 
     def find(self, ident: str) -> Question:
         """The question or part with this identifier."""
@@ -172,6 +175,10 @@ class Source:  # pylint: disable=too-many-instance-attributes
                 if candidate.ident == ident:
                     return candidate
         raise WrittenError("no question %r in %s" % (ident, self.name))
+
+    def answer_areas(self) -> list[tuple[Question, Question]]:
+        """(question, answerable part) of every answer area, in order."""
+        return [(question, part) for question in self.questions for part in question.answerable()]
 
     def answer_ids(self) -> list[str]:
         """Identifiers of every answer area, in order."""
@@ -239,7 +246,7 @@ def read_questions(path: Path) -> Source:
             source.title = block.ident
         elif block.kind == "macros":
             source.macros += _parse_macros(block, path.name)
-        elif block.kind in ("intro", "readme"):
+        elif block.kind in ("intro", "readme", "credit"):
             setattr(source, block.kind, block.body)
         elif block.kind in ("question", "part"):
             _add_question(block, path.name, source.questions, seen)

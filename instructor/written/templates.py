@@ -27,7 +27,8 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.6em}
 """
-ANSWER_PLACEHOLDER = "*Write your answer here (Markdown, with $math$ in dollars).*"
+# No dollar sign: a pair of them would typeset the hint itself as math.
+ANSWER_PLACEHOLDER = "*Write your answer here in Markdown; put math between dollar signs.*"
 
 
 def document_head(command: str, questions: str, source: Source) -> str:
@@ -63,11 +64,23 @@ def answer_pages(source: Source, question_body: bool) -> Iterator[tuple[Question
 
 
 def _figure_latex(question: Question) -> str:
+    """The figure from beside the .tex, else from one folder up (where the handout's scripts
+    write their outputs); a box saying where to put it otherwise.
+
+    \\IfFileExists ignores \\graphicspath, so each place is tried by its own path.
+    """
     note = " (%s)" % escape(question.figure_note) if question.figure_note else ""
-    return ("\\begin{center}\n\\IfFileExists{%s}{\\includegraphics[width=0.8\\textwidth]"
-            "{%s}}{\\fbox{\\parbox{0.8\\textwidth}{\\centering\\vspace{2cm}"
-            "Put %s next to this file%s.\\vspace{2cm}}}}\n"
-            "\\end{center}\n" % (question.figure, question.figure, escape(question.figure), note))
+    include = "\\includegraphics[width=0.8\\textwidth]{%s}"
+    missing = ("\\fbox{\\parbox{0.8\\textwidth}{\\centering\\vspace{2cm}Put %s next to this file "
+               "or one folder up%s.\\vspace{2cm}}}" % (escape(question.figure), note))
+    here, above = question.figure, "../" + question.figure
+    return ("\\begin{center}\n\\IfFileExists{%s}{%s}{\\IfFileExists{%s}{%s}{%s}}\n\\end{center}\n"
+            % (here, include % here, above, include % above, missing))
+
+
+def credit_latex(source: Source) -> str:
+    """The source's credit line, small and in italics under the title ("" when it has none)."""
+    return "{\\small\\itshape %s\\par}\n\n" % prose_to_latex(source.credit) if source.credit else ""
 
 
 def latex_template(source: Source, questions: str) -> str:
@@ -75,7 +88,8 @@ def latex_template(source: Source, questions: str) -> str:
     out = [document_head("templates", questions, source)]
     out.append("\\newenvironment{answer}{\\par\\medskip\\hrule\\medskip\\textbf{Answer.}\\par}{}\n")
     out.append("\\title{%s}\n\\author{Your name and student ID}\n\\date{}\n" % text_to_latex(source.title))
-    out.append("\n\\begin{document}\n\\maketitle\n\n%s\n" % prose_to_latex(source.intro))
+    out.append("\n\\begin{document}\n\\maketitle\n\n%s%s\n" % (credit_latex(source),
+                                                               prose_to_latex(source.intro)))
     for question, part, start in answer_pages(source, question_body=True):
         out.append(start + prose_to_latex(part.body) + "\n")
         out.append("\n\\begin{answer}\n%% Write your answer to %s here.\n" % part.label)
@@ -88,8 +102,10 @@ def latex_template(source: Source, questions: str) -> str:
 
 def markdown_questions(source: Source) -> str:
     """The handout text of the written part."""
-    lines = ["# %s" % source.title, "",
-             prose_to_markdown(source.intro, source.macros), ""]
+    lines = ["# %s" % source.title, ""]
+    if source.credit:
+        lines += [_credit_markdown(source).rstrip("\n"), ""]
+    lines += [prose_to_markdown(source.intro, source.macros), ""]
     for question in source.questions:
         points = ("(graded by the autograder)" if question.submit == "code"
                   else "[%s]" % points_text(question.points))
@@ -115,6 +131,11 @@ def _prompt(source: Source, question: Question, part: Question, first: bool) -> 
     return "\n\n".join(prompt)
 
 
+def _credit_markdown(source: Source) -> str:
+    return ("*%s*\n\n" % prose_to_markdown(source.credit, source.macros).replace("*", "")
+            if source.credit else "")
+
+
 def notebook_template(source: Source) -> Any:
     """The Jupyter/Colab alternative: a prompt cell and an answer cell per answer area."""
     import nbformat  # pylint: disable=import-outside-toplevel
@@ -124,7 +145,8 @@ def notebook_template(source: Source) -> Any:
         "# %s\n\nWrite each answer in the cell below its question (double-click to edit). "
         "Do not delete or reorder the answer cells. When done, print the notebook to PDF "
         "and upload that PDF to the written assignment on Gradescope, selecting the pages "
-        "of each question.\n\n%s" % (source.title, prose_to_markdown(source.intro, source.macros)))]
+        "of each question.\n\n%s%s" % (source.title, _credit_markdown(source),
+                                        prose_to_markdown(source.intro, source.macros)))]
     for question in source.questions:
         for index, part in enumerate(question.answerable()):
             cells.append(nbformat.v4.new_markdown_cell(_prompt(source, question, part, index == 0),
