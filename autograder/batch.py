@@ -6,6 +6,9 @@ anything breaks only its own row. Results land in OUT/results/<id>.json the
 moment a submission is done (written atomically), which makes a run resumable:
 a crash or Ctrl-C loses nothing graded, and rerunning skips what is done.
 OUT/grades.csv, OUT/errors.log and the report are rebuilt from those files.
+SIGTERM and SIGHUP (a scheduler's stop, a closed terminal) stop a run as Ctrl-C
+does. A run refused for its input (a bad shard, a missing path, an empty folder,
+unreadable metadata) writes nothing to OUT.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 import os
 import signal
 import subprocess
@@ -35,6 +39,10 @@ from autograder.layout import ROOT, Layout
 
 GRADE_TIMEOUT = 600.0  # seconds per submission: Gradescope's default
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_ENCODING = "utf-8-sig"  # with a byte-order mark: Excel then reads non-ASCII names right
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+NO_CODE = "no code"  # a status: graded, but no required file could run (empty, binary, unparsable)
 
 
 # ---------------------------------------------------------------- output folder
@@ -79,25 +87,57 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def _points(value: float) -> str:
+    """A score as the results file rounded it: 32.3333, 2, 0.5 (never 6 significant digits)."""
+    return ("%.*f" % (results_module.DECIMALS, value)).rstrip("0").rstrip(".")
+
+
+def _finding(test: dict) -> str:
+    """An informational row's cell: what it found (extra_data "finding"), else its status."""
+    extra = test.get("extra_data") if isinstance(test.get("extra_data"), dict) else {}
+    finding = extra.get("finding", test.get("status", ""))
+    if isinstance(finding, bool):
+        return "yes" if finding else "no"
+    if isinstance(finding, (int, float)):
+        return _points(finding)
+    return _cell("" if finding is None else str(finding))
+
+
+def _informational(test: dict) -> bool:
+    extra = test.get("extra_data")
+    return isinstance(extra, dict) and extra.get("kind") == "informational"
+
+
+def status_of(data: dict | None, error: bool) -> str:
+    """graded, no code (nothing could run), error (the grader failed) or not graded."""
+    if data is None:
+        return "error" if error else "not graded"
+    return NO_CODE if results_module.unusable(data) else "graded"
+
+
 def write_grades(out: Path, submissions: list[Submission], errors: dict[str, str]) -> Path:
-    """OUT/grades.csv: identity, status, total and one column per test, from the results files."""
+    """OUT/grades.csv: identity, status, total and one column per test, from the results files.
+
+    A test's column holds its points; an informational test's holds what it found
+    (a pylint score, whether a file was submitted). UTF-8 with a byte-order mark.
+    """
     rows, tests = [], []
     for sub in submissions:
         data = results_module.load(out / "results" / (sub.id + ".json"))
-        row = {"submission": sub.id, **{k: _cell(getattr(sub, k)) for k in IDENTITY}}
-        if data is None:
-            row["status"] = "error" if sub.id in errors else "not graded"
-        else:
-            row.update(status="graded", score="%g" % data["score"],
-                       max_score="%g" % sum(t.get("max_score", 0) for t in data["tests"]))
+        row = {"submission": sub.id, **{k: _cell(getattr(sub, k)) for k in IDENTITY},
+               "status": status_of(data, sub.id in errors)}
+        if data is not None:
+            row.update(score=_points(data["score"]),
+                       max_score=_points(math.fsum(t.get("max_score", 0) for t in data["tests"])))
             for test in data["tests"]:
                 if test["name"] not in tests:
                     tests.append(test["name"])
-                row[test["name"]] = "%g" % test["score"]
+                row[test["name"]] = _finding(test) if _informational(test) else \
+                    _points(test["score"])
         rows.append(row)
     target = out / "grades.csv"
     with tempfile.NamedTemporaryFile("w", dir=out, delete=False, newline="",
-                                     encoding="utf-8", suffix=".csv") as handle:
+                                     encoding=CSV_ENCODING, suffix=".csv") as handle:
         writer = csv.DictWriter(handle, ["submission", *IDENTITY, "status", "score", "max_score",
                                          *tests], restval="")
         writer.writeheader()
@@ -161,6 +201,7 @@ class Runner:  # pylint: disable=too-many-instance-attributes
     def __post_init__(self):
         self._running: dict[str, subprocess.Popen] = {}
         self._lock = threading.Lock()
+        self._stopped = False
 
     def command(self, sub: Submission) -> list[str]:
         """python -m autograder grade, with the batch's settings."""
@@ -176,11 +217,14 @@ class Runner:  # pylint: disable=too-many-instance-attributes
     def grade(self, sub: Submission) -> str | None:
         """Grade; None when the results file is there and valid, else what went wrong."""
         target = self.out / "results" / (sub.id + ".json")
-        with subprocess.Popen(self.command(sub), cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                              start_new_session=True) as process:
-            with self._lock:
-                self._running[sub.id] = process
+        with self._lock:  # started and registered at once: stop_all misses no grader
+            if self._stopped:
+                return "stopped before grading"
+            process = subprocess.Popen(  # pylint: disable=consider-using-with
+                self.command(sub), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True)
+            self._running[sub.id] = process
+        with process:
             try:
                 output, _ = process.communicate(timeout=self.timeout)
             except subprocess.TimeoutExpired:
@@ -196,8 +240,9 @@ class Runner:  # pylint: disable=too-many-instance-attributes
         return "the grader exited with status %s:\n%s" % (process.returncode, tail)
 
     def stop_all(self) -> None:
-        """Kill every grader still running (Ctrl-C)."""
+        """Kill every grader still running, and start no other (Ctrl-C, SIGTERM, SIGHUP)."""
         with self._lock:
+            self._stopped = True
             for process in self._running.values():
                 _kill(process)
 
@@ -228,6 +273,66 @@ class BatchSummary:
     seconds: float
 
 
+class StopSignals:
+    """While grading, SIGTERM and SIGHUP stop the batch as Ctrl-C does: one KeyboardInterrupt.
+
+    A signal that was ignored when the batch started (nohup) stays ignored. Once the
+    first has arrived, or once grading is over (`disarm`), later ones are only noted,
+    so that nothing interrupts stopping the graders and writing grades.csv.
+    """
+
+    def __init__(self):
+        self.armed = False
+        self.received: list[int] = []
+        self._previous: dict = {}
+
+    def __enter__(self) -> StopSignals:
+        if threading.current_thread() is threading.main_thread():
+            for number in STOP_SIGNALS:
+                if signal.getsignal(number) is not signal.SIG_IGN:
+                    self._previous[number] = signal.signal(number, self._handle)
+        self.armed = True
+        return self
+
+    def _handle(self, number, _frame) -> None:
+        self.received.append(number)
+        if self.armed:
+            self.armed = False
+            raise KeyboardInterrupt
+
+    def disarm(self) -> None:
+        """From now on, a stop signal is noted, not raised."""
+        self.armed = False
+
+    def __exit__(self, *_) -> None:
+        self.armed = False
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)
+
+
+def _grade_all(runner: Runner, todo: list[Submission], jobs: int, progress: Progress,
+               errors: dict[str, str]) -> None:
+    """Grade todo, jobs at a time; on any interruption, stop every grader before returning."""
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        pending = {pool.submit(runner.grade, sub): sub for sub in todo}
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    sub = pending.pop(future)
+                    problem = future.result()
+                    if problem:
+                        errors[sub.id] = problem
+                        _log_error(runner.out, sub, problem)
+                    outcome = "error (see errors.log)" if problem else status_of(
+                        results_module.load(runner.out / "results" / (sub.id + ".json")), False)
+                    progress.update(sub, outcome)
+        finally:  # Ctrl-C, SIGTERM, SIGHUP, or a failure here: no grader outlives the batch
+            for future in pending:
+                future.cancel()
+            runner.stop_all()
+
+
 def run(submissions: Path, out: Path, config_path: Path | None = None, jobs: int = 0,
         force: bool = False, shard_spec: str | None = None, stream=sys.stderr,
         grade_timeout: float = GRADE_TIMEOUT, *, source: Path | None = None) -> BatchSummary:
@@ -236,7 +341,9 @@ def run(submissions: Path, out: Path, config_path: Path | None = None, jobs: int
 
     source is the assignment's source tree and config_path its grading
     configuration (both default to the repository's Layout); the fingerprint
-    covers them.
+    covers them. Every input is checked before OUT is touched. An interrupted run
+    (Ctrl-C, SIGTERM, SIGHUP) stops its graders, keeps what was graded, writes
+    grades.csv and says so in the summary.
     """
     start = time.monotonic()
     source = source or Layout().source
@@ -246,39 +353,33 @@ def run(submissions: Path, out: Path, config_path: Path | None = None, jobs: int
     from autograder import assignment  # pylint: disable=import-outside-toplevel
     work = assignment.load(Layout.of(source))
     cfg = work.load_config(config_path)
-    _claim(out, fingerprint(source, config_path), force)
-    found = shard(find_submissions(submissions, out / ".export"), shard_spec)
-    todo = [s for s in found
-            if force or results_module.load(out / "results" / (s.id + ".json")) is None]
-    jobs = jobs or os.cpu_count() or 1
-    errors: dict[str, str] = {}
-    progress = Progress(len(todo), len(found) - len(todo), stream)
-    stream.write("%d submissions, %d already graded, %d to grade with %d at a time\n" % (
-        len(found), progress.skipped, len(todo), jobs))
-    interrupted = False
-    if todo:
-        timing_file = _measure_reference(out, work, cfg) if cfg.timing else None
-        runner = Runner(out, source, config_path, timing_file, parallel=1 if jobs > 1 else cfg.parallel,
-                        timeout=grade_timeout)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            pending = {pool.submit(runner.grade, sub): sub for sub in todo}
+    with tempfile.TemporaryDirectory(prefix="batch-export-") as scratch:  # an export zip's files
+        found = shard(find_submissions(submissions, Path(scratch)), shard_spec)
+        _claim(out, fingerprint(source, config_path), force)  # the first write to OUT
+        todo = [s for s in found
+                if force or results_module.load(out / "results" / (s.id + ".json")) is None]
+        jobs = jobs or os.cpu_count() or 1
+        errors: dict[str, str] = {}
+        progress = Progress(len(todo), len(found) - len(todo), stream)
+        stream.write("%d submissions, %d already graded, %d to grade with %d at a time\n" % (
+            len(found), progress.skipped, len(todo), jobs))
+        interrupted = False
+        with StopSignals() as stop:
             try:
-                while pending:
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        sub = pending.pop(future)
-                        problem = future.result()
-                        if problem:
-                            errors[sub.id] = problem
-                            _log_error(out, sub, problem)
-                        progress.update(sub, "error (see errors.log)" if problem else "graded")
+                if todo:
+                    timing_file = _measure_reference(out, work, cfg) if cfg.timing else None
+                    _grade_all(Runner(out, source, config_path, timing_file,
+                                      parallel=1 if jobs > 1 else cfg.parallel,
+                                      timeout=grade_timeout), todo, jobs, progress, errors)
             except KeyboardInterrupt:
                 interrupted = True
-                for future in pending:
-                    future.cancel()
-                runner.stop_all()
-        sandbox.kill_strays()  # every grader has ended: what is left are orphans of killed ones
-    write_grades(out, found, errors)
+            finally:
+                stop.disarm()
+                sandbox.kill_strays()  # the graders have ended: what is left are their orphans
+                for half_written in (out / "results").glob(results_module.TEMPORARY_PREFIX + "*"):
+                    half_written.unlink(missing_ok=True)
+                write_grades(out, found, errors)
+            interrupted = interrupted or bool(stop.received)
     return BatchSummary(progress.done - progress.errors, progress.skipped, len(errors),
                         interrupted, time.monotonic() - start)
 
@@ -302,7 +403,7 @@ def merge(out: Path, parts: list[Path]) -> int:
     errors: dict[str, str] = {}
     log = []
     for part in parts:
-        with open(part / "grades.csv", encoding="utf-8", newline="") as handle:
+        with open(part / "grades.csv", encoding=CSV_ENCODING, newline="") as handle:
             for row in csv.DictReader(handle):
                 if row["submission"] in submissions:
                     raise BatchError("submission %s is in two shards" % row["submission"])

@@ -66,7 +66,9 @@ def _grade(layout: Layout, args) -> int:
     with tempfile.TemporaryDirectory(prefix="grade-") as work:
         tests, staged, seconds = grade_path(args.path, Path(work), cfg, reference_timing, assignment)
     notes = staged.messages()
-    results = results_module.build(tests, seconds, notes)
+    required = list(assignment.manifest.required)
+    results = results_module.build(tests, seconds, notes, extra_data={
+        "required": required, "unusable": [n for n in required if not staged.usable(n)]})
     results_module.write(results, args.results)
     print(results_module.table(results))
     if notes:

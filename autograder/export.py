@@ -71,6 +71,8 @@ def _read_metadata(path: Path) -> dict:
 
 def check_source(source: Path) -> None:
     """A BatchError unless source is a folder or a zip (checked before anything is written)."""
+    if not source.exists():
+        raise BatchError("%s does not exist" % source)
     if not (source.is_dir() or (source.is_file() and source.suffix == ".zip")):
         raise BatchError("%s is neither a folder nor a zip of submissions" % source)
 

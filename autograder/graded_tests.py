@@ -44,7 +44,7 @@ CHILD_MESSAGES = {
 
 
 @dataclass
-class Context:
+class Context:  # pylint: disable=too-many-instance-attributes
     """What every test may use: the submission, the assignment, its configuration, the reference."""
 
     staged: StagedSubmission
@@ -130,6 +130,9 @@ def check_test(check: Check, hidden: bool, seed: int, points: float, test_number
         if record.get("status") == "error" and record.get("error") == "OSError" \
                 and "File too large" in str(record.get("message")):
             raise AssertionError(CHILD_MESSAGES["output-limit"])
+        if record.get("error") == "MemoryError":
+            raise AssertionError(CHILD_MESSAGES["memory"] % context.cfg.memory_mb + " (MemoryError%s)"
+                                 % (" at " + record["where"] if record.get("where") else ""))
         try:
             judgement = judge_record(check, record, context.expected(seed, hidden)[check.name],
                                      check.case(seed, hidden),
@@ -140,7 +143,7 @@ def check_test(check: Check, hidden: bool, seed: int, points: float, test_number
             test.__extra_data__["internal_error"] = True
             raise AssertionError(INTERNAL_ERROR) from None
         test.__extra_data__["hints"] = judgement.hints
-        set_score(round(points * judgement.fraction, 4))
+        set_score(points * judgement.fraction)
         output = hidden_feedback(record, judgement) if hidden else \
             "\n".join(judgement.messages) or "passed"
         if judgement.fraction < 1:
@@ -196,7 +199,7 @@ def pylint_test(points: float, report: bool) -> GradedTest:
         score, output = style.pylint_report(context.staged,
                                             context.assignment.manifest.required)
         test.__extra_data__["finding"] = score
-        set_score(round(points * max(score or 0.0, 0.0) / 10, 4))
+        set_score(points * max(score or 0.0, 0.0) / 10)
         if points and (score is None or score < 8):
             raise AssertionError(output)
         return output

@@ -71,7 +71,7 @@ def run_test(test: GradedTest, context: Context) -> TestResult:
     score = getattr(test, "__score__", None)
     score = (max_score if passed else 0.0) if score is None else min(max(score, 0.0), max_score)
     return TestResult(test.__doc__.strip().splitlines()[0], test.__number__, max_score,
-                      round(score, 4), output, getattr(test, "__visibility__", "visible"),
+                      score, output, getattr(test, "__visibility__", "visible"),
                       list(getattr(test, "__tags__", ())), passed,
                       dict(getattr(test, "__extra_data__", {})))
 

@@ -1,11 +1,11 @@
 """Build dist/autograder.zip for Gradescope: setup.sh and run_autograder at its root.
 
 The zip holds the grading package, the assignment's source (without its
-instructor-only parts, such as the written answers) and the pinned runtime
-requirements; `make autograder` validates the configuration first and prints
-the total points. `run_in_gradescope_root`
-grades a submission through a built zip, in a temporary root laid out like
-Gradescope's (source/, submission/, results/).
+instructor-only parts, such as the written answers), the pinned runtime
+requirements and the constraints that pin their dependencies too; `make
+autograder` validates the configuration first and prints the total points.
+`run_in_gradescope_root` grades a submission through a built zip, in a
+temporary root laid out like Gradescope's (source/, submission/, results/).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from autograder import results
 from autograder.layout import ROOT, Layout
 
 RUNTIME = ("numpy", "nbformat", "pylint", "gradescope-utils")
+CONSTRAINTS = "constraints.txt"  # every dependency pinned, per Python version (setup.sh: -c)
 SOURCE_IN_ZIP = "solutions"  # where the zip holds the assignment's source (Layout's default)
 
 
@@ -29,6 +30,11 @@ def runtime_requirements() -> str:
     """The pinned lines of requirements.txt the grader needs at run time."""
     lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
     return "\n".join(line for line in lines if line.split("==")[0] in RUNTIME) + "\n"
+
+
+def constraints() -> str:
+    """constraints.txt: the pins of every package the requirements bring in, for every Python."""
+    return (ROOT / CONSTRAINTS).read_text(encoding="utf-8")
 
 
 def _files(folder: Path, skip_top: set[str], patterns: list[str]):
@@ -41,7 +47,7 @@ def _files(folder: Path, skip_top: set[str], patterns: list[str]):
 
 def build(layout: Layout | None = None, target: Path | None = None) -> tuple[Path, float]:
     """Write the zip (the grading package, the assignment's source less its instructor-only
-    parts, the runtime requirements); return its path and the total points."""
+    parts, the runtime requirements and constraints); return its path and the total points."""
     layout = layout or Layout()
     target = Path(target or layout.dist / "autograder.zip")
     assignment = assignment_module.load(layout)
@@ -54,6 +60,7 @@ def build(layout: Layout | None = None, target: Path | None = None) -> tuple[Pat
             info.external_attr = 0o755 << 16
             archive.writestr(info, (ROOT / "autograder" / "gradescope" / name).read_bytes())
         archive.writestr("requirements-autograder.txt", runtime_requirements())
+        archive.writestr(CONSTRAINTS, constraints())
         for path, name in _files(ROOT / "autograder", {"gradescope"}, ["__pycache__", "*.pyc"]):
             archive.write(path, "autograder/" + name)
         for path, name in _files(layout.source, set(manifest.instructor_only), manifest.exclude):

@@ -32,6 +32,9 @@ KINDS = ("public", "hidden", "cost", "informational")
 KIND_COLOURS = {"public": "#4c72b0", "hidden": "#8172b3", "cost": "#dd8452",
                 "informational": "#999999"}
 MAX_HINTS = 15
+NO_CODE = "no code"  # batch.NO_CODE: graded, but none of the required files could run
+PROBLEMS = {"graded": "results file missing", "error": "grader error",
+            NO_CODE: "no code: every required file is missing, binary or unparsable"}
 # numbers in a hint, but not digits inside identifiers such as x2 (grouping only)
 NUMBER_PATTERN = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?:e[+-]?\d+)?")
 
@@ -109,7 +112,7 @@ def _number(text: str | None) -> float | None:
 
 def load_batch(out_dir: Path) -> BatchData:
     """grades.csv (as the batch command writes it) and the results files of its graded rows."""
-    with open(out_dir / "grades.csv", newline="", encoding="utf-8") as handle:
+    with open(out_dir / "grades.csv", newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     results, missing = {}, []
     for row in rows:
@@ -215,6 +218,7 @@ def score_summary(rows: list[dict[str, str]]) -> dict[str, float | int | None]:
     maxima = [m for m in (_number(r.get("max_score")) for r in graded) if m is not None]
     return {"submissions": len(rows), "graded": len(graded),
             "errors": sum(r.get("status") == "error" for r in rows),
+            "no code": sum(r.get("status") == NO_CODE for r in rows),
             "scored": len(scores), "max_score": max(maxima) if maxima else None,
             "mean": statistics.fmean(scores) if scores else None,
             "median": statistics.median(scores) if scores else None,
@@ -308,6 +312,7 @@ def summary_table(summary: dict) -> list[list[str]]:
     """Rows of the counts-and-scores table."""
     return [["", "value"], ["submissions", _fmt(summary["submissions"])], ["graded", _fmt(summary["graded"])],
             ["errors (could not grade)", _fmt(summary["errors"])],
+            ["no code (empty, binary or unparsable)", _fmt(summary["no code"])],
             ["mean score", _fmt(summary["mean"])], ["median score", _fmt(summary["median"])],
             ["highest score", _fmt(summary["max"])], ["maximum possible", _fmt(summary["max_score"])]]
 
@@ -347,8 +352,7 @@ def error_table(rows: list[dict[str, str]], missing: list[str]) -> list[list[str
     table = [["submission", "name", "email", "sid", "problem"]]
     for row in rows:
         if row.get("status") != "graded" or row.get("submission") in missing:
-            problem = "results file missing" if row.get("status") == "graded" else \
-                "grader error" if row.get("status") == "error" else "status %r" % row.get("status")
+            problem = PROBLEMS.get(row.get("status") or "", "status %r" % row.get("status"))
             table.append([row.get(k) or "" for k in ("submission", "name", "email", "sid")] + [problem])
     return table
 
@@ -387,7 +391,7 @@ padding:1em;font-size:18px}"""
 def _sections(data: BatchData) -> list[tuple[str, list[list[str]], tuple[int, ...]]]:
     """(title, table, numeric columns) in order; only summary and errors when nothing was graded."""
     summary = ("Summary", summary_table(score_summary(data.rows)), (1,))
-    errors = ("Not graded", error_table(data.rows, data.missing), ())
+    errors = ("Not graded, or no code", error_table(data.rows, data.missing), ())
     if not data.results:
         return [summary, errors]
     return [summary, ("Tests", test_table(pass_rates(data.results)), (3, 4, 5, 6)),

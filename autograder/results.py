@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -10,8 +11,17 @@ from pathlib import Path
 MAX_TEST_OUTPUT = 8000     # characters per test's output
 MAX_TOP_OUTPUT = 8000
 TEST_KEYS = {"score": (int, float), "max_score": (int, float), "name": str, "number": str,
-             "output": str, "visibility": str, "status": str, "tags": list, "extra_data": dict}
+             "output": str, "visibility": str, "status": str, "tags": list, "extra_data": dict,
+             "output_format": str, "name_format": str}
 VISIBILITIES = {"visible", "hidden", "after_due_date", "after_published"}
+# Gradescope's output formats. Names and outputs carry student-controlled text (file
+# names, source lines, exception messages): declared "text", never rendered as HTML.
+FORMATS = {"text", "html", "simple_format", "md", "ansi"}
+TEXT = "text"
+TOP_FORMAT_KEYS = ("output_format", "test_output_format", "test_name_format")
+TEST_FORMAT_KEYS = ("output_format", "name_format")
+DECIMALS = 4  # a score is rounded once, to this many decimals, when results are built
+TEMPORARY_PREFIX = ".results-"  # a file being written; a batch removes those of killed graders
 
 
 class ResultsError(Exception):
@@ -22,16 +32,41 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 40] + "\n... (output truncated)"
 
 
-def build(tests, execution_time: float, notes: list[str]) -> dict:
-    """The results dictionary: total score, per-test rows, grader notes on top."""
-    rows = [{"score": t.score, "max_score": t.max_score, "name": t.name, "number": t.number,
-             "output": _clip(t.output, MAX_TEST_OUTPUT), "visibility": t.visibility,
-             "status": t.status, "tags": list(t.tags),
+def build(tests, execution_time: float, notes: list[str], extra_data: dict | None = None) -> dict:
+    """The results dictionary: total score, per-test rows, grader notes on top.
+
+    The total is the exact sum of the tests' scores, rounded once (each row shows its
+    own score rounded the same way). Every name and output is declared plain text.
+    extra_data, when given, is the submission's own structured data (see `unusable`).
+    """
+    rows = [{"score": round(t.score, DECIMALS), "max_score": t.max_score, "name": t.name,
+             "number": t.number, "output": _clip(t.output, MAX_TEST_OUTPUT),
+             "visibility": t.visibility, "status": t.status, "tags": list(t.tags),
+             **dict.fromkeys(TEST_FORMAT_KEYS, TEXT),
              **({"extra_data": dict(t.extra_data)} if t.extra_data else {})} for t in tests]
-    return {"score": round(sum(t.score for t in tests), 4),
+    return {"score": round(math.fsum(t.score for t in tests), DECIMALS),
             "execution_time": round(execution_time, 2),
             "output": _clip("\n".join(notes), MAX_TOP_OUTPUT),
-            "visibility": "visible", "stdout_visibility": "hidden", "tests": rows}
+            **dict.fromkeys(TOP_FORMAT_KEYS, TEXT),
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": rows,
+            **({"extra_data": dict(extra_data)} if extra_data else {})}
+
+
+def unusable(results: dict) -> list[str] | None:
+    """The required files a submission lacked or that could not run, when every one did.
+
+    Read from the results' top-level extra_data, {"required": [...], "unusable": [...]}
+    as the grader records it: a non-empty list means the submission holds no code to
+    grade (empty, binary, unparsable); None means some code ran, or the file does not say.
+    """
+    extra = results.get("extra_data")
+    if not isinstance(extra, dict):
+        return None
+    required, bad = extra.get("required"), extra.get("unusable")
+    if not (isinstance(required, list) and isinstance(bad, list) and required):
+        return None
+    return [str(name) for name in required] if set(map(str, required)) <= set(map(str, bad)) \
+        else None
 
 
 def _validate_test(number: int, test: dict) -> None:
@@ -47,6 +82,10 @@ def _validate_test(number: int, test: dict) -> None:
         raise ResultsError("test %d: bad visibility %r" % (number, test["visibility"]))
     if test.get("status") not in (None, "passed", "failed"):
         raise ResultsError("test %d: status must be passed or failed" % number)
+    for key in TEST_FORMAT_KEYS:
+        if test.get(key, TEXT) not in FORMATS:
+            raise ResultsError("test %d: %s %r is not one of %s" % (
+                number, key, test[key], sorted(FORMATS)))
 
 
 def validate(results: dict) -> None:
@@ -58,11 +97,18 @@ def validate(results: dict) -> None:
     for key in ("visibility", "stdout_visibility"):
         if key in results and results[key] not in VISIBILITIES:
             raise ResultsError("%s %r is not one of %s" % (key, results[key], sorted(VISIBILITIES)))
+    for key in TOP_FORMAT_KEYS:
+        if results.get(key, TEXT) not in FORMATS:
+            raise ResultsError("%s %r is not one of %s" % (key, results[key], sorted(FORMATS)))
+    if not isinstance(results.get("extra_data", {}), dict):
+        raise ResultsError("extra_data must be an object")
     for number, test in enumerate(results["tests"], 1):
         if not isinstance(test, dict):
             raise ResultsError("test %d is not an object" % number)
         _validate_test(number, test)
-    if abs(results["score"] - sum(t["score"] for t in results["tests"])) > 1e-6:
+    # the total is rounded once, each row too: they may differ by half a unit per row
+    slack = 1e-6 + 0.5 * 10 ** -DECIMALS * len(results["tests"])
+    if abs(results["score"] - math.fsum(t["score"] for t in results["tests"])) > slack:
         raise ResultsError("score is not the sum of the tests' scores")
     if len(json.dumps(results)) > 1_000_000:
         raise ResultsError("results.json is larger than 1 MB")
@@ -92,7 +138,7 @@ def write(results: dict, path: Path) -> None:
     """Validate, then replace path atomically (whatever was there before)."""
     validate(results)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".results-")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=TEMPORARY_PREFIX)
     with os.fdopen(handle, "w", encoding="utf-8") as f:
         json.dump(results, f, indent=1)
     os.replace(temporary, path)

@@ -28,10 +28,10 @@ from benchmarks.common import SOLUTIONS
 from tests.variants import reference_with
 
 HOG = "import numpy\n_HOG = []\n"
-HOG_EDIT = ("    yHat = softmax(outsideVectors @ centerWordVec)",
-            "    _HOG.append(numpy.ones((20000, 20000)))\n"
+HOG_EDIT = ("    yHat = softmax(outsideVectors @ centerWordVec)",  # 8 MB at a time, until refused
+            "    while True:\n        _HOG.append(numpy.ones(10 ** 6))\n"
             "    yHat = softmax(outsideVectors @ centerWordVec)")
-LOOP_EDIT = ("    ### BEGIN SOLUTION\n", "    ### BEGIN SOLUTION\n    while True:\n        pass\n")
+LOOP = "    ### BEGIN SOLUTION\n"
 
 
 def _tree_rss(root: int) -> int:
@@ -61,7 +61,7 @@ def grade_half_cpu(zip_path: Path, submission: Path, core: int) -> dict:
         root = package.gradescope_root(zip_path, submission, Path(tmp))
         env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
         start, peak = time.monotonic(), 0
-        process = subprocess.Popen(["taskset", "-c", str(core), "bash",
+        process = subprocess.Popen(["taskset", "-c", str(core), "bash",  # pylint: disable=consider-using-with
                                     str(root / "source" / "run_autograder")], env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while process.poll() is None:
@@ -88,10 +88,11 @@ def main() -> None:
         submissions = {
             "reference": SOLUTIONS,
             "memory hog": reference_with(Path(tmp) / "hog", edits=[HOG_EDIT], prefix=HOG),
-            "busy loop in every function": reference_with(Path(tmp) / "loop",
-                                                          edits=[LOOP_EDIT]),
+            "busy loop in every function": reference_with(Path(tmp) / "loop"),
         }
-        busy = subprocess.Popen(["taskset", "-c", str(args.core), sys.executable, "-c",
+        looping = submissions["busy loop in every function"] / "word2vec.py"
+        looping.write_text(looping.read_text().replace(LOOP, LOOP + "    while True:\n        pass\n"))
+        busy = subprocess.Popen(["taskset", "-c", str(args.core), sys.executable, "-c",  # pylint: disable=consider-using-with
                                  "while True: pass"])
         try:
             print("%-28s %8s %8s %9s  %s" % ("submission", "wall s", "CPU s", "peak MB",
