@@ -102,6 +102,8 @@ def hidden_feedback(record: dict, judgement: Judgement) -> str:
     where = " (%s)" % record["where"] if record.get("where") else ""
     if record.get("error") == "NotImplementedError":
         return "not implemented yet" + where
+    if record.get("status") == "error" and not where and judgement.messages:
+        return judgement.messages[0]  # about the given code, not this case's data
     if record.get("status") == "error":
         lines = ["your code raised %s on the hidden inputs%s" % (record.get("error"), where)]
     else:

@@ -1,5 +1,6 @@
 """The student handout zip and the submission builder inside it."""
 
+import codecs
 import shutil
 import subprocess
 import sys
@@ -75,4 +76,18 @@ def test_collect_submission_refuses_stubs_missing_and_broken_files(tmp_path):
     result = _collect(folder)
     assert "sgd.py is missing" in result.stdout
     assert "word2vec.py does not parse: line 1" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_collect_submission_reads_utf8_with_a_byte_order_mark_and_names_other_encodings(tmp_path):
+    folder = tmp_path / "a2"
+    shutil.copytree(ASSIGNMENT, folder, ignore=shutil.ignore_patterns("written", "datasets"))
+    for path in reference_with(tmp_path / "files").iterdir():
+        shutil.copy(path, folder / path.name)
+    source = (folder / "word2vec.py").read_bytes()
+    (folder / "word2vec.py").write_bytes(codecs.BOM_UTF8 + source)
+    assert _collect(folder).returncode == 0
+    (folder / "word2vec.py").write_bytes(source.decode("utf-8").encode("utf-16"))
+    result = _collect(folder)
+    assert result.returncode == 1 and "word2vec.py is not saved as UTF-8" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
