@@ -64,6 +64,8 @@ class Check:
     inputs: Callable[[np.random.Generator, bool], Dict[str, Any]]
     probe: Callable[[Any, Dict[str, Any]], Any]
     judge: Callable[[Any, Any, Dict[str, Any], Tolerance], Judgement]
+    # optional: a hint for an exception the student's code raised, from its record and the case
+    explain: Optional[Callable[[dict, Dict[str, Any]], Optional[str]]] = None
 
     def case(self, seed: int, hidden: bool) -> Dict[str, Any]:
         """The inputs for a seed: each check draws from its own stream, named by the check."""
@@ -323,17 +325,24 @@ def judge_consistent(got: dict, pairs: Sequence[Tuple[str, str]], function: str,
     """Do returned gradients agree with centred differences of the student's own function?
 
     pairs -- (returned gradient key, numerical gradient key). A gradient of the
-    wrong shape is a shape problem, not an inconsistency, and is reported as such.
+    wrong shape but the right number of entries is compared reshaped: its shape
+    is one problem (reported by the value comparison), its values another.
     """
+    reshaped = []
     for key, numeric in pairs:
-        value = got.get(key)
-        if isinstance(value, np.ndarray) and np.shape(value) != np.shape(got[numeric]) \
-                and np.size(value) == np.size(got[numeric]):
-            return Judgement(0.0, ["%s: %s has shape %s, expected %s (the values may be right)"
-                                   % (function, key, np.shape(value), np.shape(got[numeric]))])
-        if diagnose(value, got[numeric], tol=tol, strict=True) is not None:
+        value, target = got.get(key), got[numeric]
+        if isinstance(value, np.ndarray) and value.shape != target.shape \
+                and value.size == target.size:
+            value = value.reshape(target.shape)
+            reshaped.append(key)
+        if diagnose(value, target, tol=tol, strict=True) is not None:
             return Judgement(0.0, ["%s: your gradients disagree with centred differences of "
                                    "your own loss%s" % (function, advice)])
+    if reshaped:
+        return Judgement(1.0, ["%s: once reshaped, %s agree%s with centred differences of your "
+                               "own loss: only the shape is wrong" % (
+                                   function, " and ".join(reshaped), "" if len(reshaped) > 1
+                                   else "s")])
     return Judgement(1.0)
 
 
@@ -366,8 +375,19 @@ def judge_record(check: Check, record: dict, expected, case: dict, tol: Toleranc
         where = (" (%s)" % record["where"]) if record.get("where") else ""
         if record.get("error") == "NotImplementedError":
             return Judgement(0.0, ["not implemented yet" + where])
-        return Judgement(0.0, ["your code raised %s: %s%s" % (
-            record.get("error"), record.get("message"), where)])
+        message = str(record.get("message"))
+        parts = message.split("'")
+        if record.get("error") == "AttributeError" and not where and len(parts) == 5 \
+                and parts[0] == "module " and parts[1] == check.module \
+                and parts[2] == " has no attribute ":
+            return Judgement(0.0, ["%s.py no longer defines %s at module level as the handout "
+                                   "does: restore the given code" % (parts[1], parts[3])])
+        judgement = Judgement(0.0, ["your code raised %s: %s%s" % (
+            record.get("error"), message, where)])
+        hint = check.explain(record, case) if check.explain else None
+        if hint:
+            judgement.add("  hint: " + hint, hint)
+        return judgement
     judgement = check.judge(record.get("outputs"), expected, case, tol)
     judgement.fraction = min(max(float(judgement.fraction), 0.0), 1.0)
     return judgement

@@ -25,8 +25,13 @@ def problems(folder):
         if not os.path.isfile(path):
             found.append("%s is missing: it must be in %s." % (name, folder))
             continue
-        with open(path, encoding="utf-8") as f:
-            source = f.read()
+        try:  # UTF-8, with or without the byte-order mark some editors write
+            with open(path, encoding="utf-8-sig") as f:
+                source = f.read()
+        except UnicodeDecodeError:
+            found.append("%s is not saved as UTF-8: save it as UTF-8 (your editor's \"Save with "
+                         "encoding\"), then run this again." % name)
+            continue
         try:
             ast.parse(source, filename=name)
         except SyntaxError as error:

@@ -9,14 +9,19 @@ harness (a sandboxed child), and the points and tolerance of config.ini.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 from checklib import PUBLIC_SEED, decode, encode
 
 from autograder import assignment as assignment_module
-from autograder.grader import reference_outputs
-from autograder.layout import Layout
+from autograder.config import CHEAPER
+from autograder.grader import reference_outputs, staged_reference
+from autograder.layout import CHECK_SCRIPT, Layout
 
 
 def public_tests(layout: Layout) -> dict:
@@ -29,7 +34,25 @@ def public_tests(layout: Layout) -> dict:
             "student_files": assignment.manifest.required, "seed": PUBLIC_SEED,
             "tolerance": {"rtol": cfg.rtol, "atol": cfg.atol},
             "tests": [{"name": name, "points": points, "expected": encode(outputs[name])}
-                      for name, points in cfg.public.items()]}
+                      for name, points in cfg.public.items()],
+            "costs": cost_calibration(assignment, cfg)}
+
+
+def cost_calibration(assignment, cfg) -> dict:
+    """The cost tests for check.py: points, factors, and the reference's cost of each in units
+    of a matrix-vector product of the same size, measured now by check.py itself."""
+    if not cfg.timing:
+        return {"tests": [], "reference_units": {}}
+    with tempfile.TemporaryDirectory(prefix="calibrate-") as tmp:
+        staging = staged_reference(assignment, Path(tmp)).folder
+        shutil.copy2(CHECK_SCRIPT, staging / CHECK_SCRIPT.name)
+        result = subprocess.run([sys.executable, CHECK_SCRIPT.name, "--calibrate", assignment.manifest.checks,
+                                 *assignment.manifest.modules], cwd=staging, capture_output=True,
+                                text=True, timeout=300, check=True)
+    return {"tests": [{"name": name, "points": points, "factor": cfg.factors[name],
+                       "cheaper_factor": cfg.factors.get(name + CHEAPER)}
+                      for name, points in cfg.timing.items()],
+            "reference_units": json.loads(result.stdout)}
 
 
 def _equal(a, b) -> bool:
@@ -51,6 +74,8 @@ def same(text_a: str | bytes, text_b: str | bytes) -> bool:
         data = json.loads(text)
         for test in data["tests"]:
             test["expected"] = decode(test["expected"])
+        for units in data.get("costs", {}).get("reference_units", {}).values():
+            units.update(dict.fromkeys(units, "measured"))  # timings differ from run to run
         return data
     try:
         return _equal(read(text_a), read(text_b))
@@ -65,7 +90,17 @@ def same_file(a: Path, b: Path) -> bool:
 
 def write_public_tests(layout: Layout, target: Path, previous: bytes | None = None) -> Path:
     """Write target; keep the previous bytes when they say the same (git stays clean)."""
-    text = json.dumps(public_tests(layout), indent=1, sort_keys=True) + "\n"
+    data = public_tests(layout)
+    if previous is not None:  # the calibration stays while the cost tests keep their sizes
+        try:
+            kept = json.loads(previous)["costs"]["reference_units"]
+        except (ValueError, KeyError, TypeError):
+            kept = None
+        fresh = data["costs"]["reference_units"]
+        if isinstance(kept, dict) and {n: sorted(u) for n, u in kept.items() if isinstance(u, dict)} \
+                == {n: sorted(u) for n, u in fresh.items()}:
+            data["costs"]["reference_units"] = kept
+    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
     target.parent.mkdir(parents=True, exist_ok=True)
     if previous is not None and same(previous, text):
         target.write_bytes(previous)

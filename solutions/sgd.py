@@ -5,6 +5,7 @@ Fill in the `### YOUR CODE HERE` region in sgd(), then run `python sgd.py`.
 """
 
 import glob
+import json
 import os.path as op
 import pickle
 import random
@@ -17,20 +18,20 @@ import numpy as np
 SAVE_PARAMS_EVERY = 5000
 # Halve the step size every this many iterations.
 ANNEAL_EVERY = 20000
-# Folder where saved_params_*.npy and saved_state_*.pickle are written and read.
+# Folder where saved_params_*.npy, saved_state_*.pickle and saved_meta_*.json are written and read.
 SAVE_DIR = "."
+# What produced the saves (set by run.py: a fingerprint of the code, corpus and settings);
+# written next to every save so that a resume from something else can be refused.
+FINGERPRINT = None
+# Progress lines when stdout is not a terminal (a log, a notebook): about this many per run.
+PROGRESS_LINES = 40
+# Filled by sgd(): the first and last iteration it ran and the smoothed loss it reached.
+LAST_RUN = {}
 
 
 def load_saved_params():
     """Return (iteration, params, random state) of the latest save, or (0, None, None)."""
-    st = 0
-    for f in glob.glob(op.join(SAVE_DIR, "saved_params_*.npy")):
-        name = op.splitext(op.basename(f))[0]
-        try:
-            it = int(name.split("_")[2])
-        except (IndexError, ValueError):
-            continue
-        st = max(st, it)
+    st = latest_saved_iteration()
     if st == 0:
         return 0, None, None
     params = np.load(op.join(SAVE_DIR, "saved_params_%d.npy" % st), allow_pickle=False)
@@ -43,11 +44,37 @@ def load_saved_params():
     return st, params, state
 
 
-def save_params(iteration, params):
+def latest_saved_iteration():
+    """The iteration of the latest saved_params_*.npy in SAVE_DIR, or 0."""
+    st = 0
+    for f in glob.glob(op.join(SAVE_DIR, "saved_params_*.npy")):
+        name = op.splitext(op.basename(f))[0]
+        try:
+            it = int(name.split("_")[2])
+        except (IndexError, ValueError):
+            continue
+        st = max(st, it)
+    return st
+
+
+def load_saved_meta(iteration):
+    """What the save of an iteration records (fingerprint, smoothed loss), or None."""
+    try:
+        with open(op.join(SAVE_DIR, "saved_meta_%d.json" % iteration), encoding="utf-8") as f:
+            meta = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def save_params(iteration, params, loss=None):
     """Save the parameters and the state of `random`, so that a run can resume exactly."""
     np.save(op.join(SAVE_DIR, "saved_params_%d.npy" % iteration), params)
     with open(op.join(SAVE_DIR, "saved_state_%d.pickle" % iteration), "wb") as f:
         pickle.dump(random.getstate(), f)
+    with open(op.join(SAVE_DIR, "saved_meta_%d.json" % iteration), "w", encoding="utf-8") as f:
+        json.dump({"iteration": iteration, "loss": loss, "fingerprint": FINGERPRINT}, f,
+                  indent=1, sort_keys=True)
 
 
 def _formatSeconds(seconds):
@@ -74,11 +101,13 @@ def sgd(f, x0, step, iterations, postprocessing=None, useSaved=False,
     Return:
     x -- the parameter value after SGD finishes (same shape as x0)
     """
+    exploss = None
     if useSaved:
         start_iter, oldx, state = load_saved_params()
         if start_iter > 0:
             x0 = oldx
             step *= 0.5 ** (start_iter // ANNEAL_EVERY)
+            exploss = (load_saved_meta(start_iter) or {}).get("loss")
             print("Resuming from iteration %d" % start_iter)
         if state:
             random.setstate(state)
@@ -91,8 +120,12 @@ def sgd(f, x0, step, iterations, postprocessing=None, useSaved=False,
         def postprocessing(x):
             return x
 
-    exploss = None
     startTime = time.perf_counter()
+    # Off a terminal, a line every few percent of the run; on one, a line updated in place.
+    onTerminal = sys.stdout.isatty()
+    lineEvery = PRINT_EVERY * max(1, (iterations - start_iter) // (PRINT_EVERY * PROGRESS_LINES))
+    LAST_RUN.clear()
+    LAST_RUN.update(first=start_iter + 1, last=start_iter, loss=exploss)
 
     for iteration in range(start_iter + 1, iterations + 1):
         # You might want to print the progress every few iterations.
@@ -109,19 +142,24 @@ def sgd(f, x0, step, iterations, postprocessing=None, useSaved=False,
         if iteration % PRINT_EVERY == 0:
             if exploss is None:
                 exploss = loss
+                LAST_RUN.update(startLoss=loss)
             else:
                 exploss = .95 * exploss + .05 * loss
-            done = iteration - start_iter
-            rate = done / max(time.perf_counter() - startTime, 1e-9)
-            # On a terminal, one line updates in place, kept every 100 prints.
-            inPlace = sys.stdout.isatty() and iteration % (100 * PRINT_EVERY) != 0
-            print("iter %d/%d: loss %f | %.1f it/s | %s left" % (
-                iteration, iterations, exploss, rate,
-                _formatSeconds((iterations - iteration) / rate)),
-                end="\r" if inPlace else "\n", flush=True)
+            LAST_RUN.update(loss=exploss)
+            if onTerminal or iteration % lineEvery == 0 or iteration == iterations:
+                done = iteration - start_iter
+                rate = done / max(time.perf_counter() - startTime, 1e-9)
+                # On a terminal, one line updates in place, kept every 100 prints.
+                inPlace = onTerminal and iteration % (100 * PRINT_EVERY) != 0 \
+                    and iteration != iterations
+                print("iter %d/%d: loss %f | %.1f it/s | %s left" % (
+                    iteration, iterations, exploss, rate,
+                    _formatSeconds((iterations - iteration) / rate)),
+                    end="\r" if inPlace else "\n", flush=True)
+        LAST_RUN.update(last=iteration)
 
         if iteration % SAVE_PARAMS_EVERY == 0 and useSaved:
-            save_params(iteration, x)
+            save_params(iteration, x, exploss)
 
         if iteration % ANNEAL_EVERY == 0:
             step *= 0.5

@@ -5,10 +5,13 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from autograder import assignment
 from autograder.layout import PUBLIC_TESTS, Layout
 from instructor.expected import public_tests, same
 from tests.conftest import ASSIGNMENT
+from tests.test_timing import DENSE_NEGSAMP, LOOP_NAIVE  # the autograder fails both
 from tests.variants import reference_with
 
 PUBLIC = assignment.load().load_config().public
@@ -101,3 +104,53 @@ def test_import_error_is_reported_per_module(tmp_path):
 def test_local_points_are_the_autograders_public_points():
     shipped = json.loads((ASSIGNMENT / PUBLIC_TESTS).read_text(encoding="utf-8"))
     assert {t["name"]: t["points"] for t in shipped["tests"]} == PUBLIC
+
+
+# ---------------------------------------------------------------- local cost tests
+
+COSTS = assignment.load().load_config().timing
+
+
+def _costs(folder):
+    result = subprocess.run([sys.executable, "check.py", "--costs"], cwd=folder,
+                            capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 0 and "Traceback" not in result.stdout + result.stderr, (
+        result.stdout + result.stderr)
+    return {name: _points(result.stdout, "cost: " + name) for name in COSTS}, result.stdout
+
+
+def test_shipped_cost_calibration_covers_every_cost_test():
+    shipped = json.loads((ASSIGNMENT / PUBLIC_TESTS).read_text(encoding="utf-8"))["costs"]
+    assert {t["name"]: t["points"] for t in shipped["tests"]} == COSTS
+    assert all(units and all(u > 0 for u in units.values())
+               for units in shipped["reference_units"].values())
+
+
+def test_full_check_prints_one_line_per_cost_test(tmp_path):
+    output = _check(_variant(tmp_path))
+    assert all(output.count("cost: " + name) == 1 for name in COSTS)
+    assert "Cost tests: %g / %g" % (sum(COSTS.values()), sum(COSTS.values())) in output
+
+
+@pytest.mark.parametrize("edit, failing, advice", [
+    (LOOP_NAIVE, "naiveSoftmaxLossAndGradient", "a Python loop over the vocabulary"),
+    (DENSE_NEGSAMP, "negSamplingLossAndGradient", "Touch only the K + 1 rows"),
+])
+def test_local_cost_check_flags_what_the_autograder_fails(tmp_path, edit, failing, advice):
+    points, output = _costs(_variant(tmp_path, [edit]))
+    assert {name: p == 0 for name, p in points.items()} == {n: n == failing for n in COSTS}, output
+    assert "WOULD LOSE" in output and advice in output
+
+
+def test_reference_passes_the_local_cost_check_10_times_with_both_cores_busy(tmp_path):
+    folder = _variant(tmp_path)
+    command = [sys.executable, "-c", "while True: pass"]
+    busy = [subprocess.Popen(command)  # pylint: disable=consider-using-with
+            for _ in range(2)]
+    try:
+        results = [_costs(folder)[0] for _ in range(10)]
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+    assert all(points == COSTS for points in results), results

@@ -14,7 +14,7 @@ import numpy as np
 
 from checklib import (Check, Cost, Tolerance, combine, judge_arrays, judge_consistent,
                       named, numeric_gradient)
-from utils.compare import hints
+from utils.compare import hints, sigmoidDerivative, softmaxAxis
 
 NAIVE, NEGSAMP = "naiveSoftmaxLossAndGradient", "negSamplingLossAndGradient"
 K = 10  # negative samples per outside word (the default of negSamplingLossAndGradient)
@@ -64,7 +64,8 @@ def probeSigmoid(word2vec, case):
 
 def judgeSigmoid(got, expected, case, tol):
     """Values, the scalar case and huge inputs; a warning costs a third."""
-    judgement = judge_arrays(got, expected, ["values", "scalar", "large"], tol, "sigmoid")
+    judgement = judge_arrays(got, expected, ["values", "scalar", "large"], tol, "sigmoid",
+                             hints(first=[sigmoidDerivative]))
     if got.get("warnings"):
         judgement.add("sigmoid: warned %r on x = [-1000, -60, 60, 1000]; hint: exp(-x) "
                       "overflows for very negative x: build the result from exp(-|x|)."
@@ -99,7 +100,8 @@ def probeSoftmax(word2vec, case):
 
 def judgeSoftmax(got, expected, case, tol):
     """Values; a warning or a modified input each cost a third."""
-    judgement = judge_arrays(got, expected, SOFTMAX_CASES, tol, "softmax")
+    judgement = judge_arrays(got, expected, SOFTMAX_CASES, tol, "softmax",
+                             hints(first=[softmaxAxis]))
     warned = [name for name in SOFTMAX_CASES if got.get(name + "Warnings")]
     for name in warned:
         judgement.add("softmax: warned %r on the %s input; hint: subtract the (row) maximum "
@@ -193,10 +195,20 @@ def judgeLoss(function):
     return judge
 
 
+def explainLossError(record, case):
+    """The orientation slip: a product of U (words as rows) with a vector over the vocabulary."""
+    message = str(record.get("message", ""))
+    if record.get("error") == "ValueError" and ("matmul" in message or "not aligned" in message):
+        return ("a matrix product's shapes do not match: outsideVectors holds one word per row, "
+                "shape (|V|, d), while the math's U has one word per column; U (ŷ - y) is "
+                "outsideVectors.T @ (yHat - y), or (yHat - y) @ outsideVectors")
+    return None
+
+
 def lossCheck(name, function, public, hidden):
     """A check of one loss function on one case."""
     return Check(name, "word2vec", lossInputs(public, hidden), probeLoss(function),
-                 judgeLoss(function))
+                 judgeLoss(function), explainLossError)
 
 
 # ---------------------------------------------------------------- skipgram
@@ -262,19 +274,26 @@ def judgeSkipgram(got, expected, case, tol):
 # ---------------------------------------------------------------- sgd
 
 def sgdInputs(rng, hidden):
-    """A weighted quadratic whose optimum is not zero (one coordinate below the clip, hidden)."""
+    """A weighted quadratic whose optimum lies outside the ball postprocessing projects onto."""
     n = int(rng.integers(2, 6)) if hidden else 3
     if hidden:
-        target = np.concatenate([[-2.0 - rng.random()], rng.uniform(-1.5, 3.0, n - 1)])
+        target = rng.uniform(-3.0, 3.0, n)
+        target *= rng.uniform(2.2, 3.0) / np.linalg.norm(target)
         weights = rng.uniform(0.5, 2.0, n)
     else:
         target, weights = np.array([1.5, -2.0, 0.5]), np.array([1.0, 2.0, 0.5])
-    return {"x0": rng.standard_normal(n), "target": target, "weights": weights,
-            "step": 0.1, "iterations": 30, "annealEvery": 10}
+    return {"x0": rng.standard_normal(n) * 0.3, "target": target, "weights": weights,
+            "step": 0.1, "iterations": 30, "radius": 1.5}
 
 
 def probeSgd(sgd, case):
-    """sgd on the quadratic, counting the calls of f and of postprocessing."""
+    """sgd on the quadratic, with a projection onto a ball as postprocessing.
+
+    The projection is active at every step, and with unequal weights the
+    projected iterates differ from projections of unprojected ones: an update
+    that starts from the value before postprocessing ends elsewhere. Counts the
+    calls of f and of postprocessing.
+    """
     counts = {"f": 0, "post": 0}
 
     def f(x):
@@ -284,21 +303,16 @@ def probeSgd(sgd, case):
 
     def postprocessing(x):
         counts["post"] += 1
-        return np.clip(x, -1.8, 10.0)
+        return x / max(1.0, float(np.linalg.norm(x)) / case["radius"])
 
-    saved = sgd.ANNEAL_EVERY
-    sgd.ANNEAL_EVERY = case["annealEvery"]
-    try:
-        x = sgd.sgd(f, case["x0"].copy(), case["step"], case["iterations"], postprocessing,
-                    PRINT_EVERY=10 ** 9)
-    finally:
-        sgd.ANNEAL_EVERY = saved
+    x = sgd.sgd(f, case["x0"].copy(), case["step"], case["iterations"], postprocessing,
+                PRINT_EVERY=10 ** 9)
     return {"x": x, "fCalls": counts["f"], "postCalls": counts["post"]}
 
 
 def judgeSgd(got, expected, case, tol):
     """The final x, and f and postprocessing called once per iteration."""
-    judgement = judge_arrays(got, expected, ["x"], tol, "sgd")
+    judgement = judge_arrays(got, expected, ["x"], tol, "sgd", hints())
     n = case["iterations"]
     for key, what in (("fCalls", "f"), ("postCalls", "postprocessing")):
         if got.get(key) != n:
@@ -306,9 +320,9 @@ def judgeSgd(got, expected, case, tol):
                           "iteration" % (what, got.get(key), n))
             judgement.fraction = 0.0
     if judgement.fraction < 1 and not judgement.messages[1:]:
-        judgement.add("sgd: hint: x = x - step * grad, then postprocessing, and the step halves "
-                      "every ANNEAL_EVERY iterations (given code).",
-                      "x = x - step * grad, then postprocessing")
+        judgement.add("sgd: hint: x = x - step * grad, and the next step starts from the "
+                      "postprocessed x (given code applies postprocessing after your update).",
+                      "x = x - step * grad, and the next step starts from the postprocessed x")
     return judgement
 
 

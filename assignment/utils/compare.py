@@ -20,6 +20,26 @@ def _close(a, b, tol):
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=tol.rtol, atol=tol.atol))
 
 
+def sigmoidDerivative(got, expected, wrong, tol):
+    """σ(x)(1 − σ(x)) returned for σ(x): the derivative, not the function."""
+    if _close(got, expected * (1.0 - expected), tol):
+        return "it is σ(x)(1 - σ(x)), the sigmoid's derivative: return σ(x) itself."
+    return None
+
+
+def softmaxAxis(got, expected, wrong, tol):
+    """A softmax normalised over the columns, or over the whole array, instead of each row."""
+    if expected.ndim != 2 or got.shape != expected.shape:
+        return None
+    if np.allclose(got.sum(axis=0), 1.0) and not np.allclose(got.sum(axis=1), 1.0):
+        return ("each column sums to 1: normalise each row instead (axis=-1, keepdims=True): "
+                "a row is one vector of scores.")
+    if np.isclose(got.sum(), 1.0) and expected.shape[0] > 1:
+        return ("the whole array sums to 1: normalise each row separately (axis=-1, "
+                "keepdims=True).")
+    return None
+
+
 def allZeros(got, expected, wrong, tol):
     """A result computed but never accumulated or returned."""
     if np.any(np.abs(expected) > tol.atol) and _close(got, np.zeros_like(expected), tol):
@@ -86,9 +106,10 @@ def constantFactor(got, expected, wrong, tol):
     return None
 
 
-def hints(duplicate_rows: Iterable[int] = (), window: Optional[int] = None) -> list:
-    """The known-mistake detectors, in the order they are tried."""
-    return [allZeros, oppositeSign, transposed, averagedOver(window),
+def hints(duplicate_rows: Iterable[int] = (), window: Optional[int] = None,
+          first: Iterable = ()) -> list:
+    """The known-mistake detectors, in the order they are tried (first: a check's own)."""
+    return [*first, allZeros, oppositeSign, transposed, averagedOver(window),
             duplicatesCountedOnce(duplicate_rows), centerRowOnly, constantFactor]
 
 

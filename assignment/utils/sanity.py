@@ -5,6 +5,7 @@ The dummy dataset, the seeds and the order of random draws are CS224N's, so the
 expected values below are the ones CS224N publishes for a correct solution.
 """
 
+import dataclasses
 import random
 import traceback
 import warnings
@@ -90,12 +91,26 @@ def getDummyObjects():
     return dataset, dummy_vectors, dummy_tokens
 
 
+# How many failures gave each hint: a hint is printed with its first failure only.
+HINTS_GIVEN = {}
+
+
 def report(mismatch, function):
     """Print a mismatch (or nothing); return True when there was none."""
     if mismatch is None:
         return True
+    if mismatch.hint:
+        HINTS_GIVEN[mismatch.hint] = HINTS_GIVEN.get(mismatch.hint, 0) + 1
+        if HINTS_GIVEN[mismatch.hint] > 1:
+            mismatch = dataclasses.replace(mismatch, hint=None)
     print("FAILED %s: %s" % (function, mismatch.format()))
     return False
+
+
+def hintSummary():
+    """One line per hint that more than one failure gave, with the count."""
+    return ["hint given for %d failures (shown once above): %s" % (count, hint)
+            for hint, count in HINTS_GIVEN.items() if count > 1]
 
 
 def check_sigmoid(sigmoid):
@@ -219,6 +234,8 @@ def run(test):
         traceback.print_exc()
         return 1
     print("\n" + "-" * 40)
+    for line in hintSummary():
+        print(line)
     print("ALL SANITY CHECKS PASSED" if ok else "SOME SANITY CHECKS FAILED: see the messages above")
     print("-" * 40)
     return 0 if ok else 1
