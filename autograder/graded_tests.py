@@ -199,7 +199,8 @@ def pylint_test(points: float, report: bool) -> GradedTest:
         if not (report or points):
             return "pylint report turned off in config.ini"
         score, output = style.pylint_report(context.staged,
-                                            context.assignment.manifest.required)
+                                            context.assignment.manifest.required,
+                                            context.assignment.layout.source)
         test.__extra_data__["finding"] = score
         set_score(points * max(score or 0.0, 0.0) / 10)
         if points and (score is None or score < 8):

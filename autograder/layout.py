@@ -21,6 +21,10 @@ CHECKLIB = RUNTIME / "checklib.py"        # shipped to the handout and into ever
 CHECK_SCRIPT = RUNTIME / "check.py"       # the handout's `python check.py`
 MANIFEST = "assignment.ini"
 CONFIG = "config.ini"
+# Solution markers in the source: a region's code is the reference's, replaced for students.
+SOLUTION_BEGIN = "### BEGIN SOLUTION"
+SOLUTION_END = "### END SOLUTION"
+SOLUTION_STUB = "fill in the ### YOUR CODE HERE region"  # in the generated stubs' messages
 # The generated file of the public checks (points, tolerance, the reference's outputs).
 PUBLIC_TESTS = "public_tests.json"
 

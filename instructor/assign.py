@@ -15,10 +15,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from autograder.layout import CHECK_SCRIPT, CHECKLIB, CONFIG, MANIFEST, PUBLIC_TESTS, Layout
+from autograder.layout import (CHECK_SCRIPT, CHECKLIB, CONFIG, MANIFEST, PUBLIC_TESTS,
+                               SOLUTION_BEGIN, SOLUTION_END, SOLUTION_STUB, Layout)
 
-BEGIN = "### BEGIN SOLUTION"
-END = "### END SOLUTION"
+BEGIN, END = SOLUTION_BEGIN, SOLUTION_END
 PROMPT = "#: "
 
 _DEF = re.compile(r"^(\s*)def\s+(\w+)\s*\(")
@@ -56,8 +56,8 @@ def strip_solutions(source: str, filename: str) -> str:
             function = _enclosing_function(lines, region_start - 1, indent)
             pad = " " * indent
             out.extend(pad + "# " + text + "\n" for text in prompt)
-            out.append('%sraise NotImplementedError("%s: fill in the ### YOUR CODE HERE '
-                       'region of %s in %s")\n' % (pad, function, function, filename))
+            out.append('%sraise NotImplementedError("%s: %s of %s in %s")\n'
+                       % (pad, function, SOLUTION_STUB, function, filename))
             region_start = None
         elif region_start is not None:
             if stripped.startswith(PROMPT):

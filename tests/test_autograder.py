@@ -82,15 +82,20 @@ def test_skeleton_gets_zero_with_clear_messages(tmp_path, cfg):
     assert all(t.output.startswith("not implemented yet") for t in graded)
 
 
-def test_pylint_report_reads_the_students_files(tmp_path, cfg):
-    folder = tmp_path / "sub"
-    folder.mkdir()
-    (folder / "word2vec.py").write_text("import os\ndef sigmoid(x):\n    return x\n")
-    (folder / "sgd.py").write_text((SOLUTIONS / "sgd.py").read_text())
-    tests = grader.grade(stage_submission(folder, tmp_path / "staging"),
-                         dataclasses.replace(cfg, pylint_report=True))
-    report = next(t for t in tests if "pylint" in t.name).output
-    assert report.startswith("pylint: ") and "word2vec.py:1: W0611 Unused import os" in report
+def test_pylint_reports_only_what_the_student_wrote(tmp_path, cfg):
+    cfg = dataclasses.replace(cfg, pylint_report=True)
+    unused = "    centerIdx = word2Ind[currentCenterWord]\n"
+    folder = _submission(tmp_path, edits=[(unused, unused + "    unusedHere = 1\n")])
+    tests = grader.grade(stage_submission(folder, tmp_path / "staging"), cfg)
+    report = next(t for t in tests if "pylint" in t.name)
+    assert report.output.startswith("pylint, on the ") and report.status == "passed"
+    lines = report.output.splitlines()[1:]
+    assert len(lines) == 1 and "W0612 Unused variable 'unusedHere'" in lines[0], report.output
+    assert 0 < report.extra_data["finding"] < 10
+    # the untouched skeleton: the given code is not the student's to answer for
+    tests = grader.grade(stage_submission(ASSIGNMENT, tmp_path / "staging-skeleton"), cfg)
+    report = next(t for t in tests if "pylint" in t.name)
+    assert report.output == "pylint: nothing of yours to report on yet", report.output
 
 
 def test_cli_writes_valid_results_and_a_table(tmp_path):
