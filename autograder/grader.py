@@ -135,16 +135,20 @@ def check_imports(staged: StagedSubmission, assignment: Assignment, cfg: Config)
     traceback in every test.
     """
     modules = [m for m in assignment.manifest.modules if staged.usable(m + ".py")]
-    if not modules:
-        return
-    child = run_child(staged.folder, {"kind": "import", "modules": modules,
-                                      "student_files": assignment.manifest.required},
-                      cfg.timeout, cfg.memory_mb)
-    for module, record in zip(modules, child.records):
-        if record.get("status") != "ok":
-            filename = module + ".py"
-            staged.problems[filename], staged.unimportable[filename] = _import_problem(
-                filename, record, child, cfg, assignment)
+    while modules:  # usually one child; again after a module that killed or hung its child
+        child = run_child(staged.folder, {"kind": "import", "modules": modules,
+                                          "student_files": assignment.manifest.required},
+                          cfg.timeout, cfg.memory_mb)
+        done = 0
+        for module, record in zip(modules, child.records):
+            done += 1
+            if record.get("status") != "ok":
+                filename = module + ".py"
+                staged.problems[filename], staged.unimportable[filename] = _import_problem(
+                    filename, record, child, cfg, assignment)
+            if record.get("status") not in ("ok", "error"):
+                break  # the child ended here: the modules after this one are not known yet
+        modules = modules[done:]
 
 
 def measure_reference(assignment: Assignment, cfg: Config) -> costs.Measurement:

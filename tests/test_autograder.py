@@ -146,6 +146,8 @@ def test_cli_writes_valid_results_and_a_table(tmp_path):
                                  "    return float('nan'), gradCenterVec, gradOutsideVecs\n\n\n"
                                  "def getNegativeSamples")]},
      [NAIVE_F], "non-finite"),
+    ("endless loop at import", {"prefix": "while True:\n    pass\n"},
+     WHOLE_MODULE, "could not be imported (importing it took longer than"),
     ("import error", {"prefix": "import no_such_module_here\n"},
      WHOLE_MODULE, "ModuleNotFoundError"),
     ("reseeding and patching unittest at import",
