@@ -46,7 +46,7 @@ class Graded:
 
 
 @dataclass
-class Report:
+class Report:  # pylint: disable=too-many-instance-attributes
     """What the steps found: one line each, the failures, what was built and graded."""
 
     layout: Layout
@@ -56,6 +56,7 @@ class Report:
     graded: list[Graded] = field(default_factory=list)
     total: float | None = None
     cfg: config.Config | None = None
+    config_path: Path | None = None   # the configuration shipped
 
     def ok(self, text: str) -> None:
         """A step that passed."""
@@ -211,6 +212,12 @@ def _check_leaks(report: Report, handout_zip: Path | None, autograder_zip: Path 
                      if autograder_zip else ""))
 
 
+def _parallel_is_auto(report: Report) -> bool:
+    """Does the shipped configuration choose the children at once from the CPUs?"""
+    text = (report.config_path or report.layout.config_path).read_text(encoding="utf-8")
+    return any(line.split("#")[0].replace(" ", "") == "parallel=auto" for line in text.splitlines())
+
+
 def _written_points(layout: Layout) -> float | None:
     return written_module.written_points(layout) if layout.manifest.written else None
 
@@ -265,9 +272,12 @@ def _summary(report: Report) -> None:
     print("     Keep the default 10 minute timeout (the slowest run here took %.0f s; each test "
           "has its own limit, %g s, timing tests %g s)." % (slowest, cfg.timeout,
                                                              cfg.timing_timeout))
-    print("     Memory: the grader runs %d children at once, each capped at %d MB of address "
-          "space; if a run ends in 'Killed', give the autograder more memory (its settings, or "
-          "Gradescope's support)." % (cfg.parallel, cfg.memory_mb))
+    print("     Memory: each child is capped at %d MB of address space and the grader runs %s "
+          "at once, so a grading stays within Gradescope's default 768 MB; if a run ends in "
+          "'Killed', give the autograder more memory (its settings, or Gradescope's support)."
+          % (cfg.memory_mb, "as many as the container has CPUs (%d here, 1 at Gradescope's "
+                            "default half CPU)" % cfg.parallel
+             if _parallel_is_auto(report) else "%d" % cfg.parallel))
     print("     Set the assignment's total points to %g; test it with a submission of %s."
           % (report.total, " and ".join("%s/%s" % (show(layout.source), name)
                                         for name in layout.manifest.required)))
@@ -290,7 +300,8 @@ def release(layout: Layout | None = None, config_path: Path | None = None) -> in
     if not _check_student_tree(report):
         return 1
     handout_zip = _build_handout(report)
-    autograder_zip = _build_autograder(report, Path(config_path or layout.config_path))
+    report.config_path = Path(config_path or layout.config_path)
+    autograder_zip = _build_autograder(report, report.config_path)
     if autograder_zip is None:
         print("skipped grading: no autograder zip")
     else:
