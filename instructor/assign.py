@@ -90,17 +90,21 @@ def shipped_files(layout: Layout) -> list[Path]:
                   and not _excluded(p.relative_to(layout.source), layout))
 
 
-def generate(layout: Layout | None = None, dest: Path | None = None) -> list[Path]:
+def generate(layout: Layout | None = None, dest: Path | None = None,
+             previous: bytes | None = None) -> list[Path]:
     """Write the student tree into dest (default: layout.student, replaced); return its files.
 
     Stripped sources and given files, checklib and check.py, the public tests
     (public_tests.json) and, when the assignment has a written part, its templates.
+    previous: an earlier public_tests.json (default: dest's own), whose bytes are kept
+    when they say the same and whose cost calibration is reused.
     """
     # pylint: disable=import-outside-toplevel  # written and expected need the full framework
     from instructor import expected, written
     layout = layout or Layout()
     dest = Path(dest or layout.student)
-    previous = (dest / PUBLIC_TESTS).read_bytes() if (dest / PUBLIC_TESTS).is_file() else None
+    if previous is None and (dest / PUBLIC_TESTS).is_file():
+        previous = (dest / PUBLIC_TESTS).read_bytes()
     if dest.exists():
         shutil.rmtree(dest)
     written_files = []
@@ -149,7 +153,8 @@ def differences(layout: Layout | None = None, tree: Path | None = None) -> list[
     tree = Path(tree or layout.student)
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "student"
-        generate(layout, fresh)
+        committed = tree / PUBLIC_TESTS  # its cost calibration is reused, not measured again
+        generate(layout, fresh, committed.read_bytes() if committed.is_file() else None)
         wanted = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
         actual = {p.relative_to(tree) for p in tree.rglob("*")
                   if p.is_file() and not _excluded(p.relative_to(tree), layout)} \

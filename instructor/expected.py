@@ -24,8 +24,13 @@ from autograder.grader import reference_outputs, staged_reference
 from autograder.layout import CHECK_SCRIPT, Layout
 
 
-def public_tests(layout: Layout) -> dict:
-    """What public_tests.json holds, as plain JSON data."""
+def public_tests(layout: Layout, previous: str | bytes | None = None) -> dict:
+    """What public_tests.json holds, as plain JSON data.
+
+    previous: an earlier public_tests.json, whose cost calibration is kept when its
+    cost tests and sizes are still the same (timings differ from run to run, and
+    measuring again costs seconds for nothing).
+    """
     assignment = assignment_module.load(layout)
     cfg = assignment.load_config()
     outputs = reference_outputs(assignment, PUBLIC_SEED, False, cfg)
@@ -35,24 +40,40 @@ def public_tests(layout: Layout) -> dict:
             "tolerance": {"rtol": cfg.rtol, "atol": cfg.atol},
             "tests": [{"name": name, "points": points, "expected": encode(outputs[name])}
                       for name, points in cfg.public.items()],
-            "costs": cost_calibration(assignment, cfg)}
+            "costs": cost_calibration(assignment, cfg, _calibration(previous))}
 
 
-def cost_calibration(assignment, cfg) -> dict:
+def _calibration(previous: str | bytes | None) -> dict | None:
+    """The reference units of an earlier public_tests.json, if it has any."""
+    try:
+        units = json.loads(previous)["costs"]["reference_units"]
+    except (TypeError, ValueError, KeyError):
+        return None
+    return units if isinstance(units, dict) else None
+
+
+def cost_calibration(assignment, cfg, kept: dict | None = None) -> dict:
     """The cost tests for check.py: points, factors, and the reference's cost of each in units
-    of a matrix-vector product of the same size, measured now by check.py itself."""
+    of a matrix-vector product of the same size, measured now by check.py itself unless
+    `kept` already holds them for the same cost tests and sizes."""
     if not cfg.timing:
         return {"tests": [], "reference_units": {}}
-    with tempfile.TemporaryDirectory(prefix="calibrate-") as tmp:
-        staging = staged_reference(assignment, Path(tmp)).folder
-        shutil.copy2(CHECK_SCRIPT, staging / CHECK_SCRIPT.name)
-        result = subprocess.run([sys.executable, CHECK_SCRIPT.name, "--calibrate", assignment.manifest.checks,
-                                 *assignment.manifest.modules], cwd=staging, capture_output=True,
-                                text=True, timeout=300, check=True)
+    shape = {cost.name: sorted(str(size) for size in cost.sizes)
+             for cost in assignment.costs.values()}
+    if kept is None or {name: sorted(units) for name, units in kept.items()
+                        if isinstance(units, dict)} != shape:
+        with tempfile.TemporaryDirectory(prefix="calibrate-") as tmp:
+            staging = staged_reference(assignment, Path(tmp)).folder
+            shutil.copy2(CHECK_SCRIPT, staging / CHECK_SCRIPT.name)
+            result = subprocess.run(
+                [sys.executable, CHECK_SCRIPT.name, "--calibrate", assignment.manifest.checks,
+                 *assignment.manifest.modules], cwd=staging, capture_output=True, text=True,
+                timeout=300, check=True)
+        kept = json.loads(result.stdout)
     return {"tests": [{"name": name, "points": points, "factor": cfg.factors[name],
                        "cheaper_factor": cfg.factors.get(name + CHEAPER)}
                       for name, points in cfg.timing.items()],
-            "reference_units": json.loads(result.stdout)}
+            "reference_units": kept}
 
 
 def _equal(a, b) -> bool:
@@ -90,17 +111,7 @@ def same_file(a: Path, b: Path) -> bool:
 
 def write_public_tests(layout: Layout, target: Path, previous: bytes | None = None) -> Path:
     """Write target; keep the previous bytes when they say the same (git stays clean)."""
-    data = public_tests(layout)
-    if previous is not None:  # the calibration stays while the cost tests keep their sizes
-        try:
-            kept = json.loads(previous)["costs"]["reference_units"]
-        except (ValueError, KeyError, TypeError):
-            kept = None
-        fresh = data["costs"]["reference_units"]
-        if isinstance(kept, dict) and {n: sorted(u) for n, u in kept.items() if isinstance(u, dict)} \
-                == {n: sorted(u) for n, u in fresh.items()}:
-            data["costs"]["reference_units"] = kept
-    text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+    text = json.dumps(public_tests(layout, previous), indent=1, sort_keys=True) + "\n"
     target.parent.mkdir(parents=True, exist_ok=True)
     if previous is not None and same(previous, text):
         target.write_bytes(previous)

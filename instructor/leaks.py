@@ -58,7 +58,7 @@ def _public_tests_problems(name: str, data: bytes, layout: Layout) -> list[str]:
     import json
 
     from instructor.expected import public_tests, same
-    fresh = json.dumps(public_tests(layout))
+    fresh = json.dumps(public_tests(layout, data))
     if same(data, fresh):
         return []
     return ["%s is not exactly the public tests of the reference (other data, or stale): "
