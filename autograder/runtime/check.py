@@ -17,6 +17,7 @@ Gradescope, which compares with the reference directly. It needs no reference
 code and takes a few seconds.
 """
 
+import contextlib
 import importlib
 import json
 import math
@@ -50,20 +51,33 @@ def _onAlarm(signum, frame):
     raise _TimeLimit()
 
 
+@contextlib.contextmanager
+def _timeLimit(seconds):
+    """Raise _TimeLimit after `seconds` of wall-clock time, where the system has alarms.
+
+    Wall clock, not CPU time: a CPU-time timer (ITIMER_PROF) would coarsen Linux's
+    CPU clock, which the cost tests read.
+    """
+    limited = hasattr(signal, "SIGALRM")
+    if limited:
+        signal.signal(signal.SIGALRM, _onAlarm)
+        signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        if limited:
+            signal.alarm(0)
+
+
 def probe(check, module, case, studentFiles):
     """What the autograder's child would report for this check."""
-    if hasattr(signal, "SIGALRM"):
-        signal.signal(signal.SIGALRM, _onAlarm)
-        signal.alarm(TIME_LIMIT)
     try:
-        return {"status": "ok", "outputs": roundtrip(check.probe(module, case))}
+        with _timeLimit(TIME_LIMIT):
+            return {"status": "ok", "outputs": roundtrip(check.probe(module, case))}
     except _TimeLimit:
         return None
     except BaseException as error:  # pylint: disable=broad-except
         return error_record(error, studentFiles)
-    finally:
-        if hasattr(signal, "SIGALRM"):
-            signal.alarm(0)
 
 
 def importModules(names):
@@ -133,13 +147,9 @@ def _measure(cost, module, seconds):
     """(units by size, None) or (None, what went wrong)."""
     if isinstance(module, str):
         return None, module
-    # A wall-clock alarm: a CPU-time timer (ITIMER_PROF) would coarsen Linux's CPU clock.
-    limited = hasattr(signal, "SIGALRM")
-    if limited:
-        signal.signal(signal.SIGALRM, _onAlarm)
-        signal.alarm(COST_TIME_LIMIT)
     try:
-        return costUnits(cost, module, seconds), None
+        with _timeLimit(COST_TIME_LIMIT):
+            return costUnits(cost, module, seconds), None
     except _TimeLimit:
         return None, "took more than %d seconds%s" % (
             COST_TIME_LIMIT, "; " + cost.advice if cost.advice else "")
@@ -147,9 +157,6 @@ def _measure(cost, module, seconds):
         return None, "cannot be timed until it is implemented"
     except BaseException as error:  # pylint: disable=broad-except
         return None, "your code raised %s: %s" % (type(error).__name__, str(error)[:300])
-    finally:
-        if limited:
-            signal.alarm(0)
 
 
 def judgeCost(cost, units, spec, reference, seconds=None):
