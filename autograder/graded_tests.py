@@ -50,14 +50,15 @@ class Context:  # pylint: disable=too-many-instance-attributes
     staged: StagedSubmission
     cfg: Config
     assignment: Assignment
-    expected: Callable[[int, bool], dict]            # (seed, hidden) -> reference outputs by check
+    expected: dict[tuple[int, bool], dict]           # (seed, hidden) -> reference outputs by check
     measure_reference: Callable[[], costs.Measurement]
     internal_errors: list[str] = field(default_factory=list)   # tracebacks, for instructors
     _measured: costs.Measurement | None = None
+    _reference: costs.Measurement | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def student_costs(self) -> costs.Measurement:
-        """The cost tests share one measurement of the student (and one of the reference)."""
+        """The cost tests share one measurement of the student ..."""
         with self._lock:
             if self._measured is None:
                 run = [self.assignment.costs[name] for name in self.cfg.timing]
@@ -66,6 +67,13 @@ class Context:  # pylint: disable=too-many-instance-attributes
                     self.cfg.timing_timeout, self.cfg.memory_mb, self.cfg.parallel,
                     tuple(self.assignment.manifest.required))
             return self._measured
+
+    def reference_costs(self) -> costs.Measurement:
+        """... and one of the reference, taken on first use."""
+        with self._lock:
+            if self._reference is None:
+                self._reference = self.measure_reference()
+            return self._reference
 
     def missing(self, module: str) -> str | None:
         """Why the student's module cannot run, or None (an import failure: a short pointer)."""
@@ -136,7 +144,7 @@ def check_test(check: Check, hidden: bool, seed: int, points: float, test_number
             raise AssertionError(CHILD_MESSAGES["memory"] % context.cfg.memory_mb + " (MemoryError%s)"
                                  % (" at " + record["where"] if record.get("where") else ""))
         try:
-            judgement = judge_record(check, record, context.expected(seed, hidden)[check.name],
+            judgement = judge_record(check, record, context.expected[(seed, hidden)][check.name],
                                      check.case(seed, hidden),
                                      Tolerance(context.cfg.rtol, context.cfg.atol))
         except Exception:  # pylint: disable=broad-except  # a bug of the grader, not the student's
@@ -172,7 +180,7 @@ def cost_test(cost: Cost, points: float, test_number: str) -> GradedTest:
         if problem:
             raise AssertionError(problem)
         factors = context.cfg.factors
-        verdict = costs.judge(cost, context.student_costs(), context.measure_reference(),
+        verdict = costs.judge(cost, context.student_costs(), context.reference_costs(),
                               factors[cost.name], factors.get(cost.name + CHEAPER))
         test.__extra_data__ = verdict.extra
         if not verdict.passed:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -166,18 +165,6 @@ def measure_reference(assignment: Assignment, cfg: Config) -> costs.Measurement:
     return measured
 
 
-def _cached(function):
-    """Compute once, on first use, from any thread."""
-    lock, box = threading.Lock(), {}
-
-    def get(*key):
-        with lock:
-            if key not in box:
-                box[key] = function(*key)
-            return box[key]
-    return get
-
-
 def grade(staged: StagedSubmission, cfg: Config | None = None,
           reference_timing: costs.Measurement | None = None,
           assignment: Assignment | None = None) -> list[TestResult]:
@@ -185,9 +172,8 @@ def grade(staged: StagedSubmission, cfg: Config | None = None,
 
     The reference's outputs are computed first (GraderError when the reference
     itself fails a check), then the student's modules are imported once; the
-    tests that probe checks follow, cfg.parallel at
-    a time; the cost tests and the informational ones come last, so that
-    timing children run alone.
+    tests that probe checks follow, cfg.parallel at a time; the cost tests and
+    the informational ones come last, so that timing children run alone.
     reference_timing, when given (a batch measures it once), replaces measuring
     the reference here.
     """
@@ -202,8 +188,8 @@ def grade(staged: StagedSubmission, cfg: Config | None = None,
         expected = dict(zip(groups, pool.map(
             lambda group: reference_outputs(assignment, group[0], group[1], cfg), groups)))
     check_imports(staged, assignment, cfg)
-    context = Context(staged, cfg, assignment, lambda seed, hidden: expected[(seed, hidden)],
-                      _cached(lambda: reference_timing or measure_reference(assignment, cfg)))
+    context = Context(staged, cfg, assignment, expected,
+                      lambda: reference_timing or measure_reference(assignment, cfg))
     tests = graded_tests.collect(cfg, assignment, PUBLIC_SEED)
     probes = [t for t in tests if {"public", "hidden"} & set(t.__tags__)]
     with ThreadPoolExecutor(max_workers=max(1, cfg.parallel)) as pool:
