@@ -101,13 +101,13 @@ class _Reader:
                 "positive" if positive else "at least 0", value))
         return number
 
-    def points(self, section: str, names: list[str]) -> dict[str, float]:
-        """name = points lines, each naming something that exists."""
+    def points(self, section: str, names: list[str], positive: bool = False) -> dict[str, float]:
+        """name = number lines, each naming something that exists."""
         found = {}
         for key, value in self.items(section):
             if key not in names:
                 raise self.fail(section, key, "no such test (known: %s)" % ", ".join(names))
-            found[key] = self.number(section, key, value=value)
+            found[key] = self.number(section, key, value=value, positive=positive)
         return found
 
 
@@ -125,12 +125,11 @@ def load(path: Path, check_names: list[str], cost_names: list[str],
     timing = read.points("timing", cost_names + ["timeout"])
     timing.pop("timeout", None)
     factor_names = list(timing) + [name + CHEAPER for name in timing if name in (cheaper or {})]
-    factors = read.points("timing_factors", factor_names)
+    factors = read.points("timing_factors", factor_names, positive=True)
     for name in factor_names:
         if name not in factors:
             raise ConfigError("%s: [timing_factors] %s is missing (the cost test %s is run)"
                               % (path.name, name, name.removesuffix(CHEAPER)))
-        read.number("timing_factors", name, positive=True, value=str(factors[name]))
     visibility = {}
     for group in ("public", "hidden"):
         visibility[group] = read.parser.get("visibility", group, fallback="visible")

@@ -318,6 +318,8 @@ def test_config_rejects_typos_and_negative_points(tmp_path):
 @pytest.mark.parametrize("old, new, message", [
     ("naiveSoftmaxLossAndGradient = 4", "naiveSoftmaxLossAndGradent = 4",
      r"\[timing_factors\] naiveSoftmaxLossAndGradent: no such test"),
+    ("naiveSoftmaxLossAndGradient = 4", "naiveSoftmaxLossAndGradient = 0",
+     r"\[timing_factors\] naiveSoftmaxLossAndGradient: must be positive \(got 0\)"),
     ("negSamplingLossAndGradient cheaper = 3", "",
      r"\[timing_factors\] negSamplingLossAndGradient cheaper is missing"),
     ("rtol = 1e-5", "rtol = 0", r"\[tolerances\] rtol: must be positive"),
