@@ -185,8 +185,9 @@ def run_child(staging: Path, request: dict, timeout: float, memory_mb: int = 102
     """
     uid, gid = _sandbox_ids()
     work = Path(tempfile.mkdtemp(prefix="grader-child-"))
-    count = {"probe": lambda: len(request["checks"]),
-             "import": lambda: len(request["modules"])}.get(request["kind"], lambda: 1)()
+    count = 1  # records to read: one per check probed, per module imported, or the cost run's
+    if request["kind"] in ("probe", "import"):
+        count = len(request["checks" if request["kind"] == "probe" else "modules"])
     try:
         shutil.copytree(staging, work / "staging")
         shutil.copy2(HARNESS, work / "harness.py")
