@@ -18,7 +18,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable
 
-from checklib import Check, Cost, Judgement, Tolerance, judge_record
+from checklib import Check, Cost, Judgement, Tolerance, judge_record, where_suffix
 from gradescope_utils.autograder_utils.decorators import (number, partial_credit, tags,
                                                           visibility, weight)
 
@@ -107,7 +107,7 @@ def hidden_feedback(record: dict, judgement: Judgement) -> str:
     """
     if judgement.fraction >= 1:
         return "passed"
-    where = " (%s)" % record["where"] if record.get("where") else ""
+    where = where_suffix(record)
     if record.get("error") == "NotImplementedError":
         return "not implemented yet" + where
     if record.get("status") == "error" and not where and judgement.messages:

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checklib import PUBLIC_SEED
+from checklib import PUBLIC_SEED, where_suffix
 
 from autograder import assignment as assignment_module
 from autograder import costs, graded_tests
@@ -114,7 +114,7 @@ def _import_problem(filename: str, record: dict, child, cfg: Config,
             short = "the process ended while importing it (exit status %s)" % child.returncode
         return ("%s could not be imported: %s: do not run code, exit or loop at the top level "
                 "of the file" % (filename, short)), short
-    where = " (%s)" % record["where"] if record.get("where") else ""
+    where = where_suffix(record)
     short = "%s: %s" % (record.get("error"), record.get("message"))
     line = "%s could not be imported: %s%s" % (filename, short, where)
     ours = {assignment.manifest.support, *assignment.manifest.modules} - {""}

@@ -369,10 +369,15 @@ def combine(*parts: Tuple[float, Judgement]) -> Judgement:
 
 # ---------------------------------------------------------------- one probe, judged
 
+def where_suffix(record: dict) -> str:
+    """Where an error record's exception came from, as a suffix such as " (a.py line 40)"."""
+    return " (%s)" % record["where"] if record.get("where") else ""
+
+
 def judge_record(check: Check, record: dict, expected, case: dict, tol: Tolerance) -> Judgement:
     """The verdict on what one probe reported: its outputs judged, or its error explained."""
     if record.get("status") == "error":
-        where = (" (%s)" % record["where"]) if record.get("where") else ""
+        where = where_suffix(record)
         if record.get("error") == "NotImplementedError":
             return Judgement(0.0, ["not implemented yet" + where])
         message = str(record.get("message"))
