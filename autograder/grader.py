@@ -23,7 +23,7 @@ from autograder import costs, graded_tests
 from autograder.assignment import Assignment
 from autograder.config import Config
 from autograder.graded_tests import Context, GradedTest
-from autograder.sandbox import kill_strays, run_child
+from autograder.sandbox import kill_strays, run_child, stop_zygote
 from autograder.submission import StagedSubmission, stage_submission
 
 
@@ -200,7 +200,8 @@ def grade(staged: StagedSubmission, cfg: Config | None = None,
             "autograder internal errors (instructors only)", "9.1", 0.0, 0.0,
             "\n\n".join(context.internal_errors), "hidden", ["internal"], False,
             {"kind": "informational", "check": "internal", "hints": [], "internal_error": True}))
-    kill_strays()  # before anything is written: no daemon outlives grading
+    stop_zygote()  # before anything is written: no process outlives grading,
+    kill_strays()  # no daemon either
     return results
 
 

@@ -1,37 +1,40 @@
 """Run the harness on a staged submission in a child process the student cannot escape.
 
-The child is a fresh `python -I` (no user site, no cwd on sys.path, no PYTHON*
-variables) in its own session, with limits on memory, processes, file size,
-CPU time and core dumps, BLAS pinned to one thread, and, when the grader runs
-as root (as on Gradescope), an unprivileged user. At the deadline, or when it
-exits, its whole process group is killed, so daemons die with it. Its outputs
-are read back as data (.npy without pickle, JSON), never imported.
+The child is forked from a pre-warmed `python -I` (zygote.py: no user site, no
+cwd on sys.path, no PYTHON* variables, numpy already imported) and, before any
+student code runs, enters its own session, with limits on memory, processes,
+file size, CPU time and core dumps, BLAS pinned to one thread, and, when the
+grader runs as root (as on Gradescope), an unprivileged user. At the deadline,
+or when it exits, its whole process group is killed, so daemons die with it.
+Its outputs are read back as data (.npy without pickle, JSON), never imported.
 """
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import json
 import os
 import pwd
-import resource
+import queue
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import checklib
 import numpy as np
 
+from autograder.zygote import apply_limits
+
 HARNESS = Path(__file__).resolve().with_name("harness.py")
+ZYGOTE = Path(__file__).resolve().with_name("zygote.py")
 SANDBOX_USER = os.environ.get("AUTOGRADER_SANDBOX_USER", "nobody")
 REQUIRE = "AUTOGRADER_REQUIRE_SANDBOX"  # set: refuse to run student code as root
-OUTPUT_LIMIT = 8 * 1024 * 1024      # bytes of stdout/stderr (and of any file) the child may write
 ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "OPENBLAS_NUM_THREADS": "1",
        "MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
 
@@ -50,15 +53,7 @@ class ChildResult:
 def _limits(memory_mb: int, cpu_seconds: int, uid: int | None, gid: int | None):
     def apply() -> None:
         os.setsid()
-        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-        if uid is not None:
-            resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
-            os.setgroups([])
-            os.setgid(gid)
-            os.setuid(uid)
+        apply_limits(memory_mb, cpu_seconds, uid, gid)
     return apply
 
 
@@ -176,6 +171,114 @@ def _read_records(out: Path, count: int) -> list[dict]:
     return records
 
 
+class _Zygote:
+    """The running zygote: requests out, replies routed to whoever waits for them."""
+
+    def __init__(self, uid: int | None, gid: int | None):
+        ids = ["-" if value is None else str(value) for value in (uid, gid)]
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, "-I", str(ZYGOTE), str(HARNESS), *ids], cwd="/", env=ENV,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
+        _ACTIVE.add(self.process.pid)
+        self.lock = threading.Lock()
+        self.waiting: dict[int, queue.Queue] = {}
+        self.count = 0
+        self.alive = True
+        threading.Thread(target=self._route, daemon=True).start()
+
+    def _route(self) -> None:
+        for line in self.process.stdout:
+            reply = json.loads(line)
+            with self.lock:
+                box = self.waiting.get(reply["id"])
+            if box is not None:
+                box.put(reply)
+        with self.lock:  # the zygote is gone: nobody waits for it any longer
+            self.alive = False
+            for box in self.waiting.values():
+                box.put(None)
+
+    def submit(self, work: Path, memory_mb: int, cpu_seconds: int) -> tuple[int, queue.Queue]:
+        """Ask for a child on work; its replies arrive in the queue (None: the zygote died)."""
+        box: queue.Queue = queue.Queue()
+        with self.lock:
+            self.count += 1
+            ident = self.count
+            self.waiting[ident] = box
+            if not self.alive:
+                box.put(None)
+                return ident, box
+            try:
+                self.process.stdin.write(json.dumps({
+                    "id": ident, "work": str(work), "memory_mb": memory_mb,
+                    "cpu_seconds": cpu_seconds}).encode() + b"\n")
+                self.process.stdin.flush()
+            except OSError:
+                box.put(None)
+        return ident, box
+
+    def done(self, ident: int) -> None:
+        """Forget a request's queue."""
+        with self.lock:
+            self.waiting.pop(ident, None)
+
+    def stop(self) -> None:
+        """End the zygote (and, through it, its children); reap it."""
+        _kill_group(self.process.pid)
+        self.process.wait()
+        _ACTIVE.discard(self.process.pid)
+
+
+_ZYGOTES: list[_Zygote] = []
+
+
+def _zygote() -> _Zygote:
+    """The running zygote, started (or restarted after it died) when needed."""
+    uid, gid = _sandbox_ids()
+    with _SPAWN_LOCK:
+        if _ZYGOTES and not _ZYGOTES[0].alive:
+            _ZYGOTES.pop().stop()
+        if not _ZYGOTES:
+            _ZYGOTES.append(_Zygote(uid, gid))
+        return _ZYGOTES[0]
+
+
+def stop_zygote() -> None:
+    """End the zygote, if one runs (at exit; tests that need a fresh one)."""
+    with _SPAWN_LOCK:
+        while _ZYGOTES:
+            _ZYGOTES.pop().stop()
+
+
+atexit.register(stop_zygote)
+
+
+def _run(work: Path, timeout: float, memory_mb: int) -> tuple[str, int | None, float]:
+    """Fork a child on work through the zygote; (status, exit code, CPU seconds)."""
+    zygote = _zygote()
+    ident, box = zygote.submit(work, memory_mb, int(timeout) + 1)
+    try:
+        started = box.get(timeout=max(timeout, 30.0))
+        if started is None:
+            return "crashed", None, 0.0
+        try:
+            ended = box.get(timeout=timeout)
+            status = "ok"
+        except queue.Empty:
+            _kill_group(started["pid"])
+            ended, status = box.get(timeout=30.0), "timeout"
+        _kill_group(started["pid"])  # grandchildren in its group die with the child
+        kill_strays()  # and orphans (reaped, so they stop counting against RLIMIT_NPROC)
+        if ended is None:
+            return "crashed", None, 0.0
+        return status, os.waitstatus_to_exitcode(ended["status"]), ended["cpu"]
+    except queue.Empty:  # the zygote no longer answers: start another next time
+        zygote.alive = False
+        return "crashed", None, 0.0
+    finally:
+        zygote.done(ident)
+
+
 def run_child(staging: Path, request: dict, timeout: float, memory_mb: int = 1024) -> ChildResult:
     """Run the harness on a staged submission in a sandboxed child; read back its records.
 
@@ -190,44 +293,20 @@ def run_child(staging: Path, request: dict, timeout: float, memory_mb: int = 102
         count = len(request["checks" if request["kind"] == "probe" else "modules"])
     try:
         shutil.copytree(staging, work / "staging")
-        shutil.copy2(HARNESS, work / "harness.py")
         (work / "out").mkdir()
         (work / "request.json").write_text(json.dumps(request))
         if uid is not None:
             for path in [work, *work.rglob("*")]:
                 os.chown(path, uid, gid)
-        start = time.monotonic()
-        with open(work / "stdout.txt", "wb") as log:
-            with _SPAWN_LOCK:
-                child = subprocess.Popen(  # pylint: disable=subprocess-popen-preexec-fn,consider-using-with
-                    [sys.executable, "-I", str(work / "harness.py"), str(work)], cwd=work,
-                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=ENV,
-                    preexec_fn=_limits(memory_mb, int(timeout) + 1, uid, gid), close_fds=True)
-                _ACTIVE.add(child.pid)
-            status = "ok"
-            deadline = start + timeout
-            while True:
-                pid, wait_status, usage = os.wait4(child.pid, os.WNOHANG)
-                if pid:
-                    break
-                if time.monotonic() > deadline:
-                    _kill_group(child.pid)
-                    _, wait_status, usage = os.wait4(child.pid, 0)
-                    status = "timeout"
-                    break
-                time.sleep(0.01)
-            child.returncode = os.waitstatus_to_exitcode(wait_status)
-            _ACTIVE.discard(child.pid)
-            _kill_group(child.pid)  # grandchildren in its group die with the child
-            kill_strays()  # and orphans (reaped, so they stop counting against RLIMIT_NPROC)
-        code = child.returncode
+        status, code, cpu = _run(work, timeout, memory_mb)
         if status == "ok" and code != 0:
             status = {-signal.SIGXFSZ: "output-limit", -signal.SIGXCPU: "timeout",
                       -signal.SIGKILL: "timeout"}.get(code, "crashed")
-        tail = (work / "stdout.txt").read_bytes()[-2000:].decode("utf-8", errors="replace")
+        log = work / "stdout.txt"
+        tail = log.read_bytes()[-2000:].decode("utf-8", errors="replace") if log.is_file() else ""
         if status == "crashed" and "MemoryError" in tail:
             status = "memory"
         records = _read_records(work / "out", count)
-        return ChildResult(status, code, records, tail, usage.ru_utime + usage.ru_stime)
+        return ChildResult(status, code, records, tail, cpu)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 
-from autograder import assignment, batch
+from autograder import assignment, batch, sandbox
 from autograder import export as export_module
 from autograder.report import build_report
 from tests.conftest import ASSIGNMENT, ROOT, SOLUTIONS
@@ -383,6 +383,7 @@ def test_ctrl_c_sigterm_and_sighup_lose_nothing_and_a_rerun_finishes(tmp_path, c
     out = tmp_path / "out"
     command = [sys.executable, "-m", "autograder", "batch", str(root), "--out", str(out),
                "--jobs", "2", "--config", str(cheap_config), "--no-report"]
+    sandbox.stop_zygote()  # one left by an earlier test is not the batch's
     assert "autograder.sandbox" in sys.modules and not _children()
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True) as process:
