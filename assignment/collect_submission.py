@@ -3,8 +3,9 @@
 
     python collect_submission.py
 
-It contains word2vec.py, sgd.py and, if present, word_vectors.png. It refuses
-to build when a file is missing, does not parse, or still has a stub.
+It contains word2vec.py, sgd.py and, if present, word_vectors.png and
+final_answers.txt (your boxed results, see written/README.md). It refuses to
+build when a file is missing, does not parse, or still has a stub.
 """
 
 import ast
@@ -13,7 +14,7 @@ import sys
 import zipfile
 
 REQUIRED = ["word2vec.py", "sgd.py"]
-OPTIONAL = ["word_vectors.png"]
+OPTIONAL = ["word_vectors.png", "final_answers.txt"]
 STUB_MARK = "fill in the ### YOUR CODE HERE region"
 
 

@@ -1,5 +1,8 @@
 """One assignment, as the grader sees it: its manifest, checks, cost tests and configuration.
 
+The checks module declares CHECKS and COSTS, and FINALS (the random points of
+the written part's final answers) when the manifest names a final-answers file.
+
 The checks module is imported from the instructor's source tree in this
 (trusted) process only, isolated from any other assignment loaded before: the
 source's top-level names (utils, the student modules) are removed from
@@ -13,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from checklib import Check, Cost
+from checklib import Check, Cost, Finals
 
 from autograder import config as config_module
 from autograder.layout import Layout, Manifest
@@ -31,13 +34,14 @@ class Assignment:
     manifest: Manifest
     checks: dict[str, Check]
     costs: dict[str, Cost]
+    finals: Finals | None = None   # the final answers' random points, when it has them
 
     def load_config(self, path: Path | None = None) -> config_module.Config:
         """The grading configuration, validated against the declared checks and costs."""
         return config_module.load(Path(path or self.layout.config_path), list(self.checks),
                                   list(self.costs),
                                   {c.name: c.cheaper_than for c in self.costs.values()
-                                   if c.cheaper_than})
+                                   if c.cheaper_than}, self.finals is not None)
 
 
 def _top_level_names(source: Path) -> set[str]:
@@ -84,6 +88,12 @@ def load(layout: Layout | None = None) -> Assignment:
         for names in ([c.name for c in checks], [c.name for c in costs]):
             if len(set(names)) != len(names):
                 raise AssignmentError("%s declares a name twice: %s" % (manifest.checks, names))
+        finals = getattr(module, "FINALS", None)
+        if manifest.final_answers and not isinstance(finals, Finals):
+            raise AssignmentError("%s must declare FINALS = checklib.Finals(...) (the random points "
+                                  "of the final answers): [submission] final_answers = %s"
+                                  % (manifest.checks, manifest.final_answers))
         _LOADED[layout.source] = Assignment(layout, manifest, {c.name: c for c in checks},
-                                            {c.name: c for c in costs})
+                                            {c.name: c for c in costs},
+                                            finals if manifest.final_answers else None)
     return _LOADED[layout.source]

@@ -2,8 +2,8 @@
 
 The configuration holds everything an instructor tunes: points and visibility
 of the checks (public and on hidden inputs), tolerances, the cost tests'
-points and allowed factors, limits and the hidden seed. The names it may use
-are those the assignment's checks module declares.
+points and allowed factors, the final answers' points, limits and the hidden
+seed. The names it may use are those the assignment's checks module declares.
 """
 
 from __future__ import annotations
@@ -56,12 +56,13 @@ class Config:  # pylint: disable=too-many-instance-attributes
     rtol: float
     atol: float
     visibility: dict[str, str]
+    final_points: float = 0.0          # the final answers' row (0: informational)
 
     @property
     def total(self) -> float:
         """Total points of the programming part."""
         return (sum(self.public.values()) + sum(self.hidden.values())
-                + sum(self.timing.values()) + self.pylint_points)
+                + sum(self.timing.values()) + self.pylint_points + self.final_points)
 
 
 class _Reader:
@@ -112,13 +113,18 @@ class _Reader:
 
 
 def load(path: Path, check_names: list[str], cost_names: list[str],
-         cheaper: dict[str, str] | None = None) -> Config:
+         cheaper: dict[str, str] | None = None, finals: bool = False) -> Config:
     """Parse and validate; check_names and cost_names are what the assignment declares.
 
     cheaper maps a cost test to the one it must be cheaper than (its factor is
-    "<cost> cheaper" in [timing_factors]).
+    "<cost> cheaper" in [timing_factors]); finals, whether it checks final answers
+    (their points, [final_answers] points, default 0).
     """
     read = _Reader(path)
+    final_points = read.points("final_answers", ["points"]).get("points", 0.0)
+    if read.parser.has_section("final_answers") and not finals:
+        raise ConfigError("%s: [final_answers]: the assignment has no final answers (its "
+                          "manifest names no [submission] final_answers file)" % path.name)
     for section in ("public", "hidden"):
         if not read.parser.has_section(section):
             raise ConfigError("%s: missing section [%s]" % (path.name, section))
@@ -153,4 +159,5 @@ def load(path: Path, check_names: list[str], cost_names: list[str],
         else read.number("limits", "parallel", int, positive=True),
         hidden_seed=read.number("hidden_inputs", "seed", int),
         rtol=read.number("tolerances", "rtol", positive=True),
-        atol=read.number("tolerances", "atol", positive=True), visibility=visibility)
+        atol=read.number("tolerances", "atol", positive=True), visibility=visibility,
+        final_points=final_points)

@@ -22,7 +22,7 @@ from checklib import Check, Cost, Judgement, Tolerance, judge_record, where_suff
 from gradescope_utils.autograder_utils.decorators import (number, partial_credit, tags,
                                                           visibility, weight)
 
-from autograder import costs, style
+from autograder import costs, final_answers, style
 from autograder.assignment import Assignment
 from autograder.config import CHEAPER, Config
 from autograder.sandbox import ChildResult, run_child
@@ -120,6 +120,14 @@ def hidden_feedback(record: dict, judgement: Judgement) -> str:
     return "\n".join(lines + ["hint: " + hint for hint in dict.fromkeys(judgement.hints)])
 
 
+def _internal_error(context: Context, test: GradedTest) -> AssertionError:
+    """Record the exception being handled (a bug of the grader) for instructors; what to raise."""
+    context.internal_errors.append("%s: %s" % (test.__doc__, traceback.format_exc()))
+    print(context.internal_errors[-1], file=sys.stderr)  # Gradescope's hidden log
+    test.__extra_data__["internal_error"] = True
+    return AssertionError(INTERNAL_ERROR)
+
+
 def check_test(check: Check, hidden: bool, seed: int, points: float, test_number: str,
                shown: str) -> GradedTest:
     """A test that probes one check in a fresh sandboxed child and judges it here."""
@@ -148,10 +156,7 @@ def check_test(check: Check, hidden: bool, seed: int, points: float, test_number
                                      check.case(seed, hidden),
                                      Tolerance(context.cfg.rtol, context.cfg.atol))
         except Exception:  # pylint: disable=broad-except  # a bug of the grader, not the student's
-            context.internal_errors.append("%s: %s" % (test.__doc__, traceback.format_exc()))
-            print(context.internal_errors[-1], file=sys.stderr)  # Gradescope's hidden log
-            test.__extra_data__["internal_error"] = True
-            raise AssertionError(INTERNAL_ERROR) from None
+            raise _internal_error(context, test) from None
         test.__extra_data__["hints"] = judgement.hints
         set_score(points * judgement.fraction)
         output = hidden_feedback(record, judgement) if hidden else \
@@ -233,6 +238,33 @@ def artefact_test(filename: str, how: str, test_number: str) -> GradedTest:
     return test
 
 
+def final_answers_test(points: float, test_number: str) -> GradedTest:
+    """The written part's final answers, checked at random points: informational unless given
+    points (then the share of the results answered right)."""
+    @partial_credit(points)
+    @number(test_number)
+    @visibility("visible")
+    @tags("written")
+    def test(context: Context, set_score=None) -> str:
+        test.__extra_data__ = {"kind": "written" if points else "informational",
+                               "check": "final answers", "hints": [], "finding": None}
+        try:
+            outcome = final_answers.grade(context.staged, context.assignment, context.cfg)
+        except Exception:  # pylint: disable=broad-except  # a bug of the grader or the reference
+            raise _internal_error(context, test) from None
+        test.__extra_data__["finding"] = outcome.finding
+        set_score(points * outcome.fraction)
+        if not points:
+            return outcome.output + ("\n(informational: no points; the derivations are graded "
+                                     "by hand on the written assignment)")
+        if outcome.fraction < 1:
+            raise AssertionError(outcome.output)
+        return outcome.output
+
+    test.__doc__ = "written part: final answers" + ("" if points else " (informational)")
+    return test
+
+
 def collect(cfg: Config, assignment: Assignment, public_seed: int) -> list[GradedTest]:
     """Every test of a configuration, in Gradescope's order."""
     tests = []
@@ -245,5 +277,8 @@ def collect(cfg: Config, assignment: Assignment, public_seed: int) -> list[Grade
     tests += [cost_test(assignment.costs[name], max_score, "3.%d" % index)
               for index, (name, max_score) in enumerate(cfg.timing.items(), 1)]
     tests.append(pylint_test(cfg.pylint_points, cfg.pylint_report))
-    return tests + [artefact_test(name, how, "4.%d" % index)
-                    for index, (name, how) in enumerate(assignment.manifest.artefacts.items(), 2)]
+    tests += [artefact_test(name, how, "4.%d" % index)
+              for index, (name, how) in enumerate(assignment.manifest.artefacts.items(), 2)]
+    if assignment.finals is not None:
+        tests.append(final_answers_test(cfg.final_points, "5.1"))
+    return tests

@@ -2,7 +2,7 @@
 
     python -I harness.py WORKDIR
 
-WORKDIR/request.json says what to do, as one of three typed requests:
+WORKDIR/request.json says what to do, as one of four typed requests:
   {"kind": "import", "modules": [names]}
       import each student module; WORKDIR/out/<n>.json records whether it imports;
   {"kind": "probe", "checks_module": M, "checks": [names], "seed": S, "hidden": B}
@@ -11,9 +11,13 @@ WORKDIR/request.json says what to do, as one of three typed requests:
       as pickle-free .npy files, JSON values inline, anything else described);
   {"kind": "cost", "checks_module": M, "cost": name, "size": N, "repeat": R}
       build one call of the cost test at size N and make it R times (the
-      grader times the whole process from outside; R = 0 is the baseline).
+      grader times the whole process from outside; R = 0 is the baseline);
+  {"kind": "finals", "checks_module": M, "notation": N, "seed": S, "answers": [...]}
+      evaluate each {"result": ..., "answer": text} (a final answer of the written
+      part, text that exprlib parses against a whitelist, never runs) at the points
+      of M's FINALS for seed S: one record, the values or a message per answer.
 WORKDIR/staging holds the student's files, the grader's given code and
-checklib. Nothing here decides a score: the grader judges in its own process.
+checklib (and exprlib). Nothing here decides a score: the grader judges in its own process.
 """
 
 import importlib
@@ -28,10 +32,17 @@ WORK = sys.argv[1] if len(sys.argv) > 1 else "."
 sys.path.append(os.path.join(WORK, "staging"))  # last: a student's file shadows no library
 # The grader's staged checklib, whatever else is on the path; loaded before any student
 # code runs, so that patching json, numpy or open later changes nothing here.
-_SPEC = importlib.util.spec_from_file_location("checklib",
-                                               os.path.join(WORK, "staging", "checklib.py"))
-checklib = sys.modules["checklib"] = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(checklib)
+def _staged(name):
+    """The grader's staged copy of a runtime module, by path: an installed package of the
+    same name does not shadow it."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(WORK, "staging",
+                                                                     name + ".py"))
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+checklib = _staged("checklib")
 
 _OPEN, _JOIN, _SAVE, _DUMPS = open, os.path.join, np.save, checklib.dumps
 
@@ -101,6 +112,20 @@ def cost(request):
         call(i)
 
 
+def finals(request, out):
+    """Evaluate final answers at their results' points (the reference never comes here)."""
+    try:
+        exprlib = _staged("exprlib")
+        checks = importlib.import_module(request["checks_module"])
+        outputs = exprlib.evaluate_answers(
+            checks.FINALS, exprlib.Notation.from_json(request["notation"]), request["seed"],
+            [(item["result"], item["answer"]) for item in request["answers"]])
+        record = {"status": "ok", "outputs": checklib.encode(outputs, _Store(out, "0"))}
+    except BaseException as error:  # pylint: disable=broad-except
+        record = _error(error, [])
+    _write(_JOIN(out, "0.json"), record)
+
+
 def main():
     """Do what request.json says; exceptions become records, never tracebacks on stdout."""
     with open(os.path.join(WORK, "request.json"), encoding="utf-8") as handle:
@@ -109,6 +134,9 @@ def main():
     student_files = request.get("student_files", [])
     if request["kind"] in ("probe", "import"):
         (probe if request["kind"] == "probe" else imports)(request, out, student_files)
+        return
+    if request["kind"] == "finals":
+        finals(request, out)
         return
     try:
         cost(request)

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Framework modules copied next to student code (handout and sandbox): numpy only.
 RUNTIME = ROOT / "autograder" / "runtime"
 CHECKLIB = RUNTIME / "checklib.py"        # shipped to the handout and into every sandbox
+EXPRLIB = RUNTIME / "exprlib.py"          # the written part's statements and final answers: likewise
 CHECK_SCRIPT = RUNTIME / "check.py"       # the handout's `python check.py`
 MANIFEST = "assignment.ini"
 CONFIG = "config.ini"
@@ -50,6 +51,7 @@ class Manifest:  # pylint: disable=too-many-instance-attributes
     instructor_only: list[str]        # top-level entries of the source never shipped
     exclude: list[str]                # glob patterns never shipped (outputs, caches, data)
     written: dict[str, str] = field(default_factory=dict)  # questions, answers, results (paths)
+    final_answers: str = ""           # optional file of the written part's boxed results
 
     @property
     def modules(self) -> list[str]:
@@ -80,6 +82,10 @@ def load_manifest(path: Path) -> Manifest:
     if not required:
         raise ManifestError("%s: [submission] required names no file" % path.name)
     written = dict(parser.items("written")) if parser.has_section("written") else {}
+    final_answers = get("submission", "final_answers", "")
+    if final_answers and "results" not in written:
+        raise ManifestError("%s: [submission] final_answers = %s needs the written part's boxed "
+                            "results: name them in [written] results" % (path.name, final_answers))
     support, checks = get("assignment", "support", ""), get("assignment", "checks")
     if not support or checks.split(".")[0] != support:
         raise ManifestError("%s: [assignment] checks = %s must be a module of the support "
@@ -91,7 +97,8 @@ def load_manifest(path: Path) -> Manifest:
         required=required,
         artefacts=dict(parser.items("artefacts")) if parser.has_section("artefacts") else {},
         instructor_only=_names(get("handout", "instructor_only", "")),
-        exclude=_names(get("handout", "exclude", "")), written=written)
+        exclude=_names(get("handout", "exclude", "")), written=written,
+        final_answers=final_answers)
 
 
 @dataclass(frozen=True)

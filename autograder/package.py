@@ -1,8 +1,9 @@
 """Build dist/autograder.zip for Gradescope: setup.sh and run_autograder at its root.
 
 The zip holds the grading package, the assignment's source (without its
-instructor-only parts, such as the written answers), the pinned runtime
-requirements and the constraints that pin their dependencies too; `make
+instructor-only parts, such as the written answers, but with the boxed results'
+statements when the grader checks final answers against them), the pinned
+runtime requirements and the constraints that pin their dependencies too; `make
 autograder` validates the configuration first and prints the total points.
 `run_in_gradescope_root` grades a submission through a built zip, in a
 temporary root laid out like Gradescope's (source/, submission/, results/).
@@ -63,9 +64,22 @@ def build(layout: Layout | None = None, target: Path | None = None) -> tuple[Pat
         archive.writestr(CONSTRAINTS, constraints())
         for path, name in _files(ROOT / "autograder", {"gradescope"}, ["__pycache__", "*.pyc"]):
             archive.write(path, "autograder/" + name)
+        names = set()
         for path, name in _files(layout.source, set(manifest.instructor_only), manifest.exclude):
             archive.write(path, SOURCE_IN_ZIP + "/" + name)
+            names.add(name)
+        statements = shipped_statements(layout)
+        if statements and statements not in names:
+            archive.write(layout.source / statements, SOURCE_IN_ZIP + "/" + statements)
     return target, total
+
+
+def shipped_statements(layout: Layout) -> str | None:
+    """The written part's results file (path in the source), when the grader needs it: the
+    boxed results' statements that final answers are checked against (never the answers)."""
+    if not layout.manifest.final_answers:
+        return None
+    return layout.written_path("results").relative_to(layout.source).as_posix()
 
 
 class GradingError(Exception):

@@ -28,8 +28,8 @@ from autograder import results as results_module
 
 PLOTS = {"scores.png": "score histogram", "pass_rates.png": "pass rate per test",
          "timing.png": "timing ratios"}  # file -> alt text
-KINDS = ("public", "hidden", "cost", "informational")
-KIND_COLOURS = {"public": "#4c72b0", "hidden": "#8172b3", "cost": "#dd8452",
+KINDS = ("public", "hidden", "cost", "written", "informational")
+KIND_COLOURS = {"public": "#4c72b0", "hidden": "#8172b3", "cost": "#dd8452", "written": "#55a868",
                 "informational": "#999999"}
 MAX_HINTS = 15
 NO_CODE = "no code"  # batch.NO_CODE: graded, but none of the required files could run
@@ -45,7 +45,7 @@ class TestStat:
 
     name: str
     number: str
-    kind: str  # public, hidden, cost or informational (the last says nothing about points)
+    kind: str  # public, hidden, cost, written or informational (the last has no points)
     max_score: float
     submissions: int = 0
     passed: int = 0
@@ -137,7 +137,7 @@ def _extra(test: dict) -> dict:
 
 
 def test_kind(test: dict) -> str:
-    """public, hidden, cost or informational, as the grader recorded it in extra_data."""
+    """public, hidden, cost, written or informational, as the grader recorded it in extra_data."""
     kind = _extra(test).get("kind")
     if kind in KINDS:
         return kind
@@ -267,7 +267,7 @@ def pass_rates_figure(stats: list[TestStat]) -> Figure:
         axes.set_yticks(list(positions), labels, fontsize=7)
         axes.invert_yaxis()
         axes.set(xlim=(0, 100), xlabel="submissions passing (%)", title="Pass rate per test")
-        for kind in KINDS[:3]:
+        for kind in sorted({s.kind for s in shown}, key=KINDS.index):
             axes.barh([0], [0], color=KIND_COLOURS[kind], label=kind)
         axes.legend(loc="lower left", bbox_to_anchor=(1.01, 0), fontsize=7)
     return figure

@@ -3,7 +3,9 @@
 Accepts a folder, a zip (files may sit in nested folders), loose .py files or a
 Jupyter notebook. The staging folder holds the student's required files (the
 manifest's, when found) next to the grader's own copy of the given support
-folder and of checklib, so a student's modified utilities never run.
+folder and of the runtime modules (checklib, exprlib), so a student's modified
+utilities never run. The final-answers file, when the assignment has one, is
+read as data (its first bytes), not staged.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.layout import CHECKLIB, Layout
+from exprlib import MAX_BYTES
+
+from autograder.layout import CHECKLIB, EXPRLIB, Layout
 
 MAX_FILE_BYTES = 2_000_000
 
@@ -30,6 +34,7 @@ class StagedSubmission:
     unimportable: dict[str, str] = field(default_factory=dict)  # file -> short reason
     notes: list[str] = field(default_factory=list)
     extra_files: list[str] = field(default_factory=list)
+    final_answers: bytes | None = None  # the final-answers file's first bytes, when submitted
 
     def usable(self, filename: str) -> bool:
         """True when the file is there and parses."""
@@ -156,6 +161,12 @@ def _syntax_problem(name: str, text: str) -> str | None:
     return None
 
 
+def _shallowest(files: list[Path], name: str, unpacked: Path) -> list[Path]:
+    """The files called name, the one nearest the top first."""
+    return sorted((f for f in files if f.name == name),
+                  key=lambda f: len(f.relative_to(unpacked).parts))
+
+
 def stage_submission(path: Path, dest: Path, layout: Layout | None = None) -> StagedSubmission:
     """Copy the submission's required files, the trusted support folder and checklib into dest."""
     layout = layout or Layout()
@@ -168,8 +179,7 @@ def stage_submission(path: Path, dest: Path, layout: Layout | None = None) -> St
     unpacked.mkdir()
     files = _unpack(path, unpacked, staged, required)
     for name in required:
-        matches = sorted((f for f in files if f.name == name),
-                         key=lambda f: len(f.relative_to(unpacked).parts))
+        matches = _shallowest(files, name, unpacked)
         if not matches:
             found = ", ".join(f.relative_to(unpacked).as_posix() for f in files[:8]) or "nothing"
             staged.problems[name] = "%s is missing from the submission (found: %s)" % (name, found)
@@ -187,10 +197,16 @@ def stage_submission(path: Path, dest: Path, layout: Layout | None = None) -> St
             staged.problems[name] = problem
         (dest / name).write_text(text, encoding="utf-8")
     staged.extra_files = [f.name for f in files if f.name not in required]
+    answers = _shallowest(files, layout.manifest.final_answers, unpacked) \
+        if layout.manifest.final_answers else []
+    if answers:  # read as data, never staged: the grader hands its lines to a child
+        with open(answers[0], "rb") as handle:
+            staged.final_answers = handle.read(MAX_BYTES + 1)  # more: exprlib refuses it
     shutil.rmtree(unpacked)
     support = layout.manifest.support
     if support:
         shutil.copytree(layout.source / support, dest / support, ignore=shutil.ignore_patterns(
             *layout.manifest.exclude))
-    shutil.copy2(CHECKLIB, dest / CHECKLIB.name)
+    for module in (CHECKLIB, EXPRLIB):
+        shutil.copy2(module, dest / module.name)
     return staged

@@ -4,7 +4,8 @@ Every `### BEGIN SOLUTION` ... `### END SOLUTION` region in a Python file become
 a `raise NotImplementedError(...)` naming the enclosing function; lines in a
 region that start with `#: ` are a prompt kept as comments for the student.
 Everything else is copied verbatim, except what the manifest keeps back; the
-framework adds checklib.py, check.py and the public tests (public_tests.json).
+framework adds checklib.py, check.py (and exprlib.py, when the written part has
+final answers) and the public tests (public_tests.json).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from autograder.layout import (CHECK_SCRIPT, CHECKLIB, CONFIG, MANIFEST, PUBLIC_TESTS,
+from autograder.layout import (CHECK_SCRIPT, CHECKLIB, CONFIG, EXPRLIB, MANIFEST, PUBLIC_TESTS,
                                SOLUTION_BEGIN, SOLUTION_END, SOLUTION_STUB, Layout)
 
 BEGIN, END = SOLUTION_BEGIN, SOLUTION_END
@@ -94,8 +95,9 @@ def generate(layout: Layout | None = None, dest: Path | None = None,
              previous: bytes | None = None) -> list[Path]:
     """Write the student tree into dest (default: layout.student, replaced); return its files.
 
-    Stripped sources and given files, checklib and check.py, the public tests
-    (public_tests.json) and, when the assignment has a written part, its templates.
+    Stripped sources and given files, checklib and check.py (and exprlib, when the
+    written part has final answers), the public tests (public_tests.json) and, when
+    the assignment has a written part, its templates.
     previous: an earlier public_tests.json (default: dest's own), whose bytes are kept
     when they say the same and whose cost calibration is reused.
     """
@@ -118,7 +120,7 @@ def generate(layout: Layout | None = None, dest: Path | None = None,
         else:
             shutil.copy2(layout.source / rel, target)
         written_files.append(target)
-    for module in (CHECKLIB, CHECK_SCRIPT):
+    for module in (CHECKLIB, CHECK_SCRIPT) + ((EXPRLIB,) if layout.manifest.final_answers else ()):
         shutil.copy2(module, dest / module.name)
         written_files.append(dest / module.name)
     written_files.append(expected.write_public_tests(layout, dest / PUBLIC_TESTS, previous))

@@ -3,7 +3,9 @@
 `python check.py` in the handout scores a student's code exactly as the
 autograder's public tests do, without the reference: it needs the reference's
 probe outputs on the public inputs, obtained here through the grader's own
-harness (a sandboxed child), and the points and tolerance of config.ini.
+harness (a sandboxed child), and the points and tolerance of config.ini. When
+the written part has final answers, it also needs the reference's values of
+each boxed result at its public points (the statements themselves stay out).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 from checklib import PUBLIC_SEED, decode, encode
 
 from autograder import assignment as assignment_module
+from autograder import final_answers
 from autograder.config import CHEAPER
 from autograder.grader import reference_outputs, staged_reference
 from autograder.layout import CHECK_SCRIPT, Layout
@@ -34,13 +37,27 @@ def public_tests(layout: Layout, previous: str | bytes | None = None) -> dict:
     assignment = assignment_module.load(layout)
     cfg = assignment.load_config()
     outputs = reference_outputs(assignment, PUBLIC_SEED, False, cfg)
-    return {"title": assignment.manifest.title, "checks_module": assignment.manifest.checks,
+    spec = {"title": assignment.manifest.title, "checks_module": assignment.manifest.checks,
             "modules": assignment.manifest.modules,
             "student_files": assignment.manifest.required, "seed": PUBLIC_SEED,
             "tolerance": {"rtol": cfg.rtol, "atol": cfg.atol},
             "tests": [{"name": name, "points": points, "expected": encode(outputs[name])}
                       for name, points in cfg.public.items()],
             "costs": cost_calibration(assignment, cfg, _calibration(previous))}
+    if assignment.finals is not None:
+        spec["finals"] = public_finals(assignment, layout)
+    return spec
+
+
+def public_finals(assignment, layout: Layout) -> dict:
+    """The final answers' part of public_tests.json: the file's name, the notation, and each
+    result without its typeset parts, with the reference's values at its public points
+    (never its statement)."""
+    ref = final_answers.reference(layout)
+    return {"file": assignment.manifest.final_answers, "seed": PUBLIC_SEED,
+            "notation": ref.notation.to_json(),
+            "results": [{"result": result, "expected": encode(final_answers.reference_values(
+                assignment, ref, result, PUBLIC_SEED))} for result in ref.public()]}
 
 
 def _calibration(previous: str | bytes | None) -> dict | None:
@@ -93,7 +110,7 @@ def same(text_a: str | bytes, text_b: str | bytes) -> bool:
     """Do two public_tests.json texts say the same thing?"""
     def read(text):
         data = json.loads(text)
-        for test in data["tests"]:
+        for test in data["tests"] + data.get("finals", {}).get("results", []):
             test["expected"] = decode(test["expected"])
         for units in data.get("costs", {}).get("reference_units", {}).values():
             units.update(dict.fromkeys(units, "measured"))  # timings differ from run to run

@@ -1,9 +1,11 @@
 """The leak rules: what of the reference must never reach a student artefact.
 
 One place for every rule: code from the solution regions (and the markers),
-the reference written answers (marked, named or copied), compiled Python, data
-files other than the public tests, public tests that are not exactly the
-reference's outputs on the public inputs, and the hidden seed.
+the reference written answers (marked, named or copied; a boxed result's
+statement or its typeset form is such a marker), compiled Python, data files
+other than the public tests, public tests that are not exactly the reference's
+outputs on the public inputs, and the hidden seed. The autograder zip may hold
+one file of the written part: the results file, when final answers are checked.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 from autograder.layout import PUBLIC_TESTS, Layout
+from autograder.package import SOURCE_IN_ZIP, shipped_statements
 from instructor.assign import BEGIN, END, solution_lines
 
 # Files of these kinds are data; the handout ships only the public tests.
@@ -86,14 +89,23 @@ def handout_leaks(handout_zip: Path, layout: Layout, hidden_seed: int | None = N
 
 
 def autograder_leaks(autograder_zip: Path, layout: Layout) -> list[str]:
-    """The autograder zip holds the reference code by design, never the written answers."""
+    """The autograder zip holds the reference code by design, and the boxed results'
+    statements when it checks final answers (the results file, unchanged); never the written
+    answers, their rubric or solutions, nor anything else of the written part."""
     raw, texts = _read(autograder_zip)
     if not layout.manifest.written:
         return []
-    folder = "solutions/" + layout.written_path("answers").parent.relative_to(
+    folder = SOURCE_IN_ZIP + "/" + layout.written_path("answers").parent.relative_to(
         layout.source).as_posix() + "/"
-    answers = sorted(n for n in raw if n.startswith(folder))
-    found = ["%s is a reference written answer" % name for name in answers]
-    found += written_answers({n: t for n, t in texts.items() if n not in answers},
-                             {n: d for n, d in raw.items() if n not in answers}, layout)
+    statements = shipped_statements(layout)
+    allowed = {SOURCE_IN_ZIP + "/" + statements: (layout.source / statements).read_bytes()} \
+        if statements else {}
+    found = ["%s is not the results file %s: it may hold more than the statements"
+             % (name, layout.show(layout.source / statements))
+             for name, data in sorted(allowed.items()) if name in raw and raw[name] != data]
+    answers = sorted(n for n in raw if n.startswith(folder) and n not in allowed)
+    found += ["%s is a reference written answer" % name for name in answers]
+    skip = set(answers) | set(allowed)
+    found += written_answers({n: t for n, t in texts.items() if n not in skip},
+                             {n: d for n, d in raw.items() if n not in skip}, layout)
     return ["%s: %s" % (Path(autograder_zip).name, line) for line in found]

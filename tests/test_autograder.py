@@ -77,9 +77,11 @@ def test_reference_gets_full_marks(tmp_path, cfg):
 def test_skeleton_gets_zero_with_clear_messages(tmp_path, cfg):
     tests, built = _grade(ASSIGNMENT, tmp_path, cfg)
     assert built["score"] == 0
-    graded = [t for t in tests.values() if not {"style", "artefact"} & set(t.tags)]
+    graded = [t for t in tests.values() if not {"style", "artefact", "written"} & set(t.tags)]
     assert len(graded) == len(cfg.public) + len(cfg.hidden)
     assert all(t.output.startswith("not implemented yet") for t in graded)
+    finals = tests["written part: final answers (informational)"]  # tests/test_final_answers.py
+    assert finals.status == "passed" and finals.extra_data["finding"] == "not submitted"
 
 
 def test_pylint_reports_only_what_the_student_wrote(tmp_path, cfg):
@@ -415,8 +417,9 @@ def test_tests_carry_gradescope_utils_metadata():
     cfg = _load_config()
     tests = graded_tests.collect(cfg, assignment.load(), PUBLIC_SEED)
     numbers = [t.__number__ for t in tests]
-    extra = len(cfg.timing) + 1 + len(assignment.load().manifest.artefacts)
+    extra = len(cfg.timing) + 1 + len(assignment.load().manifest.artefacts) + 1  # + final answers
     assert len(set(numbers)) == len(numbers) == len(cfg.public) + len(cfg.hidden) + extra
+    assert numbers[-1] == "5.1" and tests[-1].__doc__ == "written part: final answers (informational)"
     assert sum(t.__weight__ for t in tests) == cfg.total
     hidden = [t for t in tests if "hidden" in t.__tags__]
     assert len(hidden) == len(cfg.hidden)

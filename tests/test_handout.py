@@ -60,6 +60,10 @@ def test_collect_submission_zips_a_complete_solution(tmp_path):
     with zipfile.ZipFile(folder / "submission.zip") as archive:
         assert sorted(archive.namelist()) == ["sgd.py", "word2vec.py"]
     assert "word_vectors.png is not there yet" in result.stdout
+    (folder / "final_answers.txt").write_text("naive_vc: U @ (yhat - y)\n", encoding="utf-8")
+    assert _collect(folder).returncode == 0
+    with zipfile.ZipFile(folder / "submission.zip") as archive:  # the written part's final answers
+        assert sorted(archive.namelist()) == ["final_answers.txt", "sgd.py", "word2vec.py"]
 
 
 def test_collect_submission_refuses_stubs_missing_and_broken_files(tmp_path):

@@ -24,10 +24,13 @@ SOLUTIONS_DIR = ANSWERS.parent
 
 @pytest.fixture
 def tmp_layout(tmp_path):
-    """A Layout over a copy of the manifest, the written sources and the generated files."""
+    """A Layout over a copy of the manifest, the written sources and the generated files (and
+    the support folder, whose checks module gives the final answers' points)."""
     source, student = tmp_path / "solutions", tmp_path / "assignment"
     source.mkdir()
     shutil.copy(LAYOUT.manifest_path, source)
+    shutil.copytree(LAYOUT.source / LAYOUT.manifest.support, source / LAYOUT.manifest.support,
+                    ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(SOLUTIONS_DIR, source / SOLUTIONS_DIR.relative_to(LAYOUT.source))
     shutil.copytree(TEMPLATES_DIR, student / "written")
     return Layout.of(source=source, student=student, dist=tmp_path / "dist")
@@ -71,9 +74,41 @@ def test_every_question_and_part_is_in_every_template():
         assert "\\" + macro.name + "{" not in markdown and "\\%s " % macro.name not in markdown
 
 
-def test_readme_is_the_sources_readme_block():
-    assert (TEMPLATES_DIR / "README.md").read_text(encoding="utf-8") == SOURCE.readme + "\n"
+def test_readme_is_the_sources_readme_block_then_the_final_answers_guide():
+    readme = (TEMPLATES_DIR / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith(SOURCE.readme + "\n\n## Final answers, checked in seconds (optional)\n")
     assert "word_vectors.png" in SOURCE.readme
+
+
+def test_the_readme_gives_the_syntax_and_a_row_per_result_without_the_results():
+    readme = (TEMPLATES_DIR / "README.md").read_text(encoding="utf-8")
+    guide = readme[readme.index("## Final answers"):]
+    for word in ("`ID: expression`", "`A @ b`", "`a.T` (or `a^T`)", "`sigma(z)`", "`cases(",
+                 "`u[w]` inside `Sum_w(...)`", "final_answers.txt", "python check.py"):
+        assert word in guide, word
+    results = [r for r in written.load_results().items if r["kind"] != "cost"]
+    for result in results:  # its row: id, question, what it is, the names it may use
+        row = next(line for line in guide.splitlines() if line.startswith("| `%s` |" % result["id"]))
+        assert "| %s |" % SOURCE.find(result["question"]).label in row
+        assert result["expr"] not in row and "names" not in row
+    assert "| `naive_vc` | (b)(i) |" in guide and "`U`, `u[...]`" in guide
+    assert not [r["expr"] for r in results if len(r["expr"]) > 3 and r["expr"] in guide]
+
+
+def test_the_notebooks_last_cell_writes_a_final_answers_file_to_fill(tmp_path, monkeypatch):
+    notebook = nbformat.read(str(TEMPLATES_DIR / "written.ipynb"), as_version=4)
+    cell = notebook.cells[-1]
+    assert cell.cell_type == "code" and "final_answers.txt" in cell.source
+    handout = tmp_path / "a2"
+    (handout / "written").mkdir(parents=True)
+    (handout / "check.py").write_text("", encoding="utf-8")
+    monkeypatch.chdir(handout / "written")
+    exec(compile(cell.source, "cell", "exec"), {})  # pylint: disable=exec-used
+    text = (handout / "final_answers.txt").read_text(encoding="utf-8")
+    ids = [r["id"] for r in written.load_results().items if r["kind"] != "cost"]
+    assert text.splitlines() == ["%s:" % ident for ident in ids]
+    import exprlib
+    assert exprlib.read_finals(text, ids) == ({}, [])  # blanks: nothing answered, nothing wrong
 
 
 def test_points_add_up():
@@ -247,6 +282,10 @@ def test_reference_answers_never_reach_the_student_files():
                  + " and more " + written.to_latex("v_c @ (yhat - y).T", notation)}
     assert _leaked(disguised) == ["a2/notes.md"]
     assert written.INSTRUCTOR_MARK in written.reference_markers()
+    # a statement, in the syntax of final answers, is a leak too (the longer ones: see MARKER_LENGTH)
+    sigmoid = written.load_results().by_id()["sigmoid"]["expr"]
+    assert _leaked({"a2/final_answers.txt": "sigmoid: %s\n" % sigmoid}) == ["a2/final_answers.txt"]
+    assert _leaked({"a2/final_answers.txt": "sigmoid: sigma(x) * sigma(-x)\n"}) == []
 
 
 def test_handout_tree_excludes_solutions_written():

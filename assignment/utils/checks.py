@@ -1,18 +1,20 @@
 #!/usr/bin/env python
-"""The graded checks and cost tests of word2vec (given; do not modify).
+"""The graded checks, cost tests and final-answer points of word2vec (given; do not modify).
 
 Each check declares, side by side, its inputs (public ones, and on a hidden
 seed other values and shapes), its probe (calls your functions; runs in your
 process) and its judge (compares your outputs with the reference's on the same
 inputs; runs in the grader). `python check.py` runs the public ones here.
-Points, visibility and tolerances are the autograder's configuration.
+Points, visibility and tolerances are the autograder's configuration. FINALS
+gives the random points where the boxed results of the written part, in
+final_answers.txt, are checked against the reference's (see exprlib.py).
 """
 
 import warnings
 
 import numpy as np
 
-from checklib import (Check, Cost, Tolerance, combine, judge_arrays, judge_consistent,
+from checklib import (Check, Cost, Finals, Tolerance, combine, judge_arrays, judge_consistent,
                       named, numeric_gradient)
 from utils.compare import hints, sigmoidDerivative, softmaxAxis
 
@@ -380,3 +382,82 @@ COSTS = [
          advice="work proportional to |V| beyond allocating the gradient? Touch only the "
                 "K + 1 rows involved."),
 ]
+
+
+# ---------------------------------------------------------------- the written part's final answers
+
+# Every point of a result has these sizes (d != |V|, so that a transposed product cannot fit),
+# so that a missing factor or a transpose reads the same at each point.
+FINAL_DIM, FINAL_VOCAB, FINAL_K, FINAL_OFFSETS, FINAL_POINTS = 4, 7, 5, (-2, -1, 1, 2), 3
+
+
+def _finalSoftmax(scores):
+    exp = np.exp(scores - scores.max())
+    return exp / exp.sum()
+
+
+def _finalSamples(rng, others, repeated, askRepeated):
+    """K negative samples and the index s of the one asked about: distinct samples, or a word
+    drawn three times and two drawn once (s on the first when askRepeated, else on a second)."""
+    if not repeated:
+        samples = [int(w) for w in rng.choice(others, FINAL_K, replace=False)]
+        return samples, int(rng.integers(FINAL_K))
+    a, b, c = (int(w) for w in rng.choice(others, 3, replace=False))
+    samples = [int(w) for w in rng.permutation([a, a, a, b, c])]
+    return samples, samples.index(a if askRepeated else b)
+
+
+def _finalPairPoint(result, rng, point):
+    """One center word c, outside word o (and K samples, for negative sampling)."""
+    U = rng.standard_normal((FINAL_DIM, FINAL_VOCAB))
+    v_c = rng.standard_normal((FINAL_DIM, 1))
+    o = int(rng.integers(FINAL_VOCAB))
+    others = [w for w in range(FINAL_VOCAB) if w != o]
+    env = {"U": U, "v_c": v_c, "o": o, "u_o": U[:, [o]], "u": lambda w: U[:, [w]]}
+    if result.get("wrt") == "u[w]":  # the word asked about; "all": o at the first point
+        words = result.get("words")
+        env["w"] = o if words == "o" or (words == "all" and point == 0) else int(rng.choice(others))
+    if "neg" not in (result.get("loss"), result.get("value")):
+        y = np.zeros((FINAL_VOCAB, 1))
+        y[o] = 1.0
+        env.update(y=y, yhat=_finalSoftmax(U.T @ v_c), range_w=lambda env: range(FINAL_VOCAB))
+        return env
+    # repeated samples: the word asked about repeats at two points of three, not at the other
+    samples, s = _finalSamples(rng, others, result.get("samples") == "repeated", point != 1)
+    env.update(u_neg=lambda i: U[:, [samples[i]]], K=FINAL_K, ones=np.ones((FINAL_K + 1, 1)),
+               Uow=np.hstack([U[:, [o]], -U[:, samples]]), range_s=lambda env: range(FINAL_K))
+    if result.get("wrt") == "u_neg[s]":
+        env.update(s=s, range_t=lambda env: [t for t in range(FINAL_K)
+                                             if samples[t] == samples[env["s"]]])
+    return env
+
+
+def _finalWindowPoint(rng):
+    """A window: the gradients of each pair J(v_c, w_{t+j}, U), random (their sum is asked)."""
+    U, V = rng.standard_normal((FINAL_DIM, FINAL_VOCAB)), rng.standard_normal((FINAL_DIM, FINAL_VOCAB))
+    dU = {j: rng.standard_normal((FINAL_DIM, FINAL_VOCAB)) for j in FINAL_OFFSETS}
+    dv = {j: rng.standard_normal((FINAL_DIM, 1)) for j in FINAL_OFFSETS}
+    return {"U": U, "V": V, "v_c": V[:, [1]], "dJ_dU": dU.__getitem__, "dJ_dvc": dv.__getitem__,
+            "range_j": lambda env: FINAL_OFFSETS}
+
+
+def finalAnswerPoints(result, rng):
+    """The random points where one boxed result of the written part is checked.
+
+    Vectors are (n, 1) columns; U is d x |V| with the outside vectors u_w as its
+    columns, y is one-hot at o and yhat = softmax(U^T v_c); u[w] is column w of
+    U and u_neg[s] the s-th negative sample's; the sums run over the vocabulary
+    (w), the K samples (s), the samples equal to the s-th (t) and the window (j).
+    """
+    if result["kind"] == "derivative":
+        signs = np.array([[1.0], [-1.0]] * 3)  # both sides of 0, never 0 itself
+        return [dict({"x": rng.uniform(0.1, 3.0, (6, 1)) * signs},
+                     **({"alpha": rng.uniform(0.05, 0.5)} if result.get("function") != "sigma"
+                        else {}))
+                for _ in range(FINAL_POINTS)]
+    if result.get("loss") == "skipgram":
+        return [_finalWindowPoint(rng) for _ in range(FINAL_POINTS)]
+    return [_finalPairPoint(result, rng, point) for point in range(FINAL_POINTS)]
+
+
+FINALS = Finals(finalAnswerPoints)

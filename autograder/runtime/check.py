@@ -9,6 +9,11 @@ Given code (do not modify). Runs the public checks on your files and prints
 the points of each with the reason for any lost point. On Gradescope, tests on
 hidden inputs add to these.
 
+If the assignment has a written part with final answers, it then checks the
+boxed results you wrote in their file (its name is in public_tests.json) at a
+few public random points, against the reference's values there: the same
+verdicts as the autograder's, which checks them at other points.
+
 If the assignment has cost tests, it then measures the cost of your functions
 here (CPU time of this process) in units of one matrix-vector product of the
 same size, and compares it with what the reference solution costs in the same
@@ -214,6 +219,35 @@ def runCosts(spec, checks, modules):
     return earned, total
 
 
+def runFinals(spec, checks):
+    """Check the final answers of the written part, when the assignment has them; print why."""
+    finals = spec.get("finals")
+    if not finals:
+        return
+    import exprlib  # pylint: disable=import-outside-toplevel  # shipped with final answers only
+    name = finals["file"]
+    print("\nFinal answers of the written part (%s), checked at public random points "
+          "(informational; the autograder checks them at other points)\n" % name)
+    path = os.path.join(HERE, name)
+    if not os.path.isfile(path):
+        print("    %s is not there (optional): write your boxed results in it, one "
+              "`ID: expression` a line; written/README.md gives the syntax and the ids" % name)
+        return
+    with open(path, "rb") as handle:
+        text, problem = exprlib.decode_text(handle.read(exprlib.MAX_BYTES + 1))
+    if text is None:
+        print("    %s: %s" % (name, problem))
+        return
+    notation = exprlib.Notation.from_json(finals["notation"])
+    expected = {item["result"]["id"]: decode(item["expected"]) for item in finals["results"]}
+    checked = exprlib.check_answers(
+        text, [item["result"] for item in finals["results"]],
+        lambda items: exprlib.evaluate_answers(checks.FINALS, notation, finals["seed"], items),
+        lambda result: expected[result["id"]])
+    for line in checked.report(name):
+        print("    " + line)
+
+
 def calibrate(checksModule, moduleNames):
     """The reference's units of every cost test, for public_tests.json (run on the reference)."""
     sys.path.insert(0, os.getcwd())
@@ -261,6 +295,7 @@ def main():
         for message in judgement.messages:
             print("    " + message.replace("\n", "\n    "))
     print("\nTotal: %g / %g" % (earned, total))
+    runFinals(spec, checks)
     if "--no-costs" not in sys.argv[1:]:
         runCosts(spec, checks, modules)
     return 0

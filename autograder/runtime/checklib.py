@@ -11,6 +11,8 @@ A Check has three parts, side by side in an assignment's checks module:
 compares those outputs with the reference's outputs on the same case (it runs
 in the grader) and returns a Judgement. A Cost declares how to build one call
 of a function at a given size; the grader measures it against the reference.
+Finals, when the assignment has a written part with final answers, declares the
+random points at which its boxed results are checked (see exprlib).
 """
 
 from __future__ import annotations
@@ -94,6 +96,24 @@ class Cost:
     def sizes(self) -> Tuple[int, ...]:
         """The sizes measured, ascending."""
         return tuple(sorted(self.repeat))
+
+
+@dataclass(frozen=True)
+class Finals:
+    """Where the written part's final answers are checked: random points for each result.
+
+    points(result, rng) returns the environments (see exprlib) at which one boxed
+    result is evaluated, the reference's and the student's alike: `result` is the
+    result's entry in the results file without its expression (its "id", "kind" and
+    the other keys the assignment gives it). Draw every value from rng.
+    """
+
+    points: Callable[[Dict[str, Any], np.random.Generator], List[Dict[str, Any]]]
+
+    def environments(self, result: Dict[str, Any], seed: int) -> List[Dict[str, Any]]:
+        """The points of a result for a seed: each result draws from its own stream."""
+        return self.points(result, np.random.default_rng([seed, zlib.crc32(str(result["id"])
+                                                                           .encode())]))
 
 
 # ---------------------------------------------------------------- the wire format

@@ -4,9 +4,11 @@ The files come from the Layout's manifest ([written] questions, answers,
 results). The questions (source.py) become the student templates
 (templates.py) in layout.student / "written"; the reference answers and rubric
 (answers.py; the rubric's lines and the rule combining them in rubric.py) with
-the boxed results, each a statement typeset and evaluated by expressions.py,
-become solutions.tex and rubric.md next to the answers (solutions.py); pdf.py
-compiles LaTeX; checks.py says what is stale or would leak and gives the
+the boxed results, each a statement typeset by expressions.py and evaluated by
+exprlib (the runtime module that also checks students' final answers), become
+solutions.tex and rubric.md next to the answers (solutions.py); finals_guide.py
+documents the final answers for students (README section, notebook cell);
+pdf.py compiles LaTeX; checks.py says what is stale or would leak and gives the
 Gradescope outline. Every function taking a layout uses Layout() when it is None.
 """
 

@@ -9,7 +9,11 @@ The results file is JSON:
      "results": [{"id": ..., "question": ..., "kind": ..., "lhs": ..., "expr": ...}, ...]}
 
 Every statement ("expr") is typeset in the notation (see expressions.py) for
-the reference answers and evaluated by the assignment's tests.
+the reference answers and evaluated (exprlib) by the assignment's tests and by
+the checks of students' final answers. A result may add "condition" (typeset
+after it in the solutions, never shown to students) and "note" (shown next to
+its id in the students' guide to final answers, so it must not give the result
+away); its other keys are the assignment's, for the points its FINALS builds.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exprlib import Notation, StatementError, read_statements
+
 from autograder.layout import Layout
-from instructor.written.expressions import Notation, StatementError, to_latex
+from instructor.written.expressions import to_latex
 from instructor.written.rubric import Rubric, parse_rubric
 from instructor.written.source import WrittenError, parse_blocks, resolve_layout, written_file
 
@@ -70,10 +76,8 @@ def read_results(path: Path) -> Results:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise WrittenError("cannot read %s: %s" % (path, error)) from None
-    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise WrittenError('%s: expected {"notation": {...}, "results": [...]}' % path.name)
     try:
-        results = Results(Notation.from_json(data.get("notation", {})), data["results"])
+        results = Results(*read_statements(data))
     except StatementError as error:
         raise WrittenError("%s: %s" % (path.name, error)) from None
     seen = set()

@@ -13,7 +13,7 @@ from instructor.written.source import (load_source, resolve_layout, solutions_di
                                        written_file)
 from instructor.written.templates import generate_templates
 
-# A typeset result this short is too common a formula to betray the reference answers.
+# A result (typeset or statement) this short is too common a formula to betray the answers.
 MARKER_LENGTH = 20
 
 
@@ -67,12 +67,14 @@ def gradescope_outline(layout: Layout | None = None) -> list[str]:
 def reference_markers(layout: Layout | None = None) -> list[str]:
     """Strings whose presence in a student file means a reference answer leaked.
 
-    The instructor mark (first line of every generated reference file) and the
-    typeset form of every boxed result longer than MARKER_LENGTH characters.
+    The instructor mark (first line of every generated reference file) and every
+    boxed result longer than MARKER_LENGTH characters, typeset and as its statement
+    (the syntax of final answers: a statement in a student file is a leak too).
     """
     results = load_results(layout)
-    boxed = [results.latex(result["expr"]) for result in results.items if result["kind"] != "cost"]
-    return [INSTRUCTOR_MARK] + [text for text in boxed if len(text) > MARKER_LENGTH]
+    statements = [result["expr"] for result in results.items if result["kind"] != "cost"]
+    boxed = [results.latex(statement) for statement in statements]
+    return [INSTRUCTOR_MARK] + [text for text in boxed + statements if len(text) > MARKER_LENGTH]
 
 
 def reference_file_names(layout: Layout | None = None) -> set[str]:

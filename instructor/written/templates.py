@@ -1,10 +1,12 @@
 """The student templates of the written part: the questions as Markdown, LaTeX and a notebook.
 
 Generated from the question source into layout.student / "written":
-README.md (the source's @readme, when it has one), written_questions.md (the
-handout text), written.tex (the LaTeX answer template: one page per answer
-area) and written.ipynb (the Jupyter/Colab alternative: a prompt cell and an
-answer cell per answer area). notebook_answers reads a filled notebook back.
+README.md (the source's @readme, when it has one, and the final answers'
+guide, when the manifest names their file: see finals_guide.py),
+written_questions.md (the handout text), written.tex (the LaTeX answer
+template: one page per answer area) and written.ipynb (the Jupyter/Colab
+alternative: a prompt cell and an answer cell per answer area, and the cell
+writing the final answers' file). notebook_answers reads a filled notebook back.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from autograder.layout import Layout
+from instructor.written.finals_guide import Guide, guide_markdown, load_guide, notebook_cells
 from instructor.written.markup import (escape, points_text, prose_to_latex, prose_to_markdown,
                                        text_to_latex)
 from instructor.written.source import (Question, Source, read_questions, resolve_layout, shown,
@@ -136,8 +139,9 @@ def _credit_markdown(source: Source) -> str:
             if source.credit else "")
 
 
-def notebook_template(source: Source) -> Any:
-    """The Jupyter/Colab alternative: a prompt cell and an answer cell per answer area."""
+def notebook_template(source: Source, guide: Guide | None = None) -> Any:
+    """The Jupyter/Colab alternative: a prompt cell and an answer cell per answer area (and,
+    with final answers, a last cell that writes their file)."""
     import nbformat  # pylint: disable=import-outside-toplevel
 
     notebook = nbformat.v4.new_notebook()
@@ -156,6 +160,9 @@ def notebook_template(source: Source) -> Any:
                 answer += "\n\n![%s](%s)" % (question.figure, question.figure)
             cells.append(nbformat.v4.new_markdown_cell(answer,
                                                        metadata={"written": {"answer": part.ident}}))
+    for kind, text in notebook_cells(guide) if guide else []:
+        cells.append(nbformat.v4.new_markdown_cell(text) if kind == "markdown"
+                     else nbformat.v4.new_code_cell(text))
     notebook.cells = cells
     notebook.metadata["language_info"] = {"name": "python"}
     # Stable ids keep the generated file byte-for-byte reproducible.
@@ -187,14 +194,18 @@ def _label_to_ident(label: str) -> str:
     return "-".join(parts)
 
 
-def template_texts(source: Source, questions: str) -> dict[str, str]:
-    """The student files by name; questions is the source's path as the banner names it."""
+def template_texts(source: Source, questions: str, guide: Guide | None = None) -> dict[str, str]:
+    """The student files by name; questions is the source's path as the banner names it;
+    guide, the final answers' (a README section and the notebook's last cell)."""
     import nbformat  # pylint: disable=import-outside-toplevel
 
-    texts = {"README.md": source.readme + "\n"} if source.readme else {}
+    readme = source.readme + "\n" if source.readme else ""
+    if guide:
+        readme += ("\n" if readme else "") + guide_markdown(guide, source.macros)
+    texts = {"README.md": readme} if readme else {}
     texts.update({"written_questions.md": markdown_questions(source),
                   "written.tex": latex_template(source, questions),
-                  "written.ipynb": nbformat.writes(notebook_template(source)) + "\n"})
+                  "written.ipynb": nbformat.writes(notebook_template(source, guide)) + "\n"})
     return texts
 
 
@@ -202,5 +213,6 @@ def generate_templates(layout: Layout | None = None, out_dir: Path | None = None
     """Write the student files of the written part (default: layout.student / "written")."""
     layout = resolve_layout(layout)
     questions = written_file(layout, "questions")
-    texts = template_texts(read_questions(questions), shown(layout, questions))
+    source = read_questions(questions)
+    texts = template_texts(source, shown(layout, questions), load_guide(layout, source))
     return write_files(out_dir or templates_dir(layout), texts)
