@@ -1,10 +1,12 @@
 """Cost tests: is a function's cost within a factor of the reference's, at every size?
 
-Every measurement is the CPU time of a whole sandboxed child, read by the
-grader from the kernel (rusage): the student's code cannot patch that clock.
-A child that makes R calls (built by the cost test's setup) is compared with
-one that runs the setup alone, and the reference solution is measured the same
-way in the same run, so the verdicts rest on ratios, never on absolute seconds.
+Every measurement is the CPU time of a sandboxed child, read from the kernel
+(rusage when it ends, /proc/PID/schedstat when it stops itself after the
+setup): the student's code cannot patch those clocks. A child builds one call
+(the cost test's setup), stops so that the zygote reads the setup's CPU time,
+then makes R calls; the calls' share is the difference. The reference
+solution is measured the same way in the same run, so the verdicts rest on
+ratios, never on absolute seconds.
 """
 
 from __future__ import annotations
@@ -52,33 +54,31 @@ class Verdict:
 def measure(staging: Path, costs: list[Cost], checks_module: str, timeout: float,
             memory_mb: int, parallel: int = 2, student_files: tuple[str, ...] = ()) -> Measurement:
     """CPU seconds per call of each cost test at each of its sizes, for one staged tree."""
-    jobs = [(cost, size, repeat) for cost in costs for size in cost.sizes
-            for repeat in (0, cost.repeat[size])]
+    jobs = [(cost, size) for cost in costs for size in cost.sizes]
 
     def run(job):
-        cost, size, repeat = job
+        cost, size = job
         request = {"kind": "cost", "checks_module": checks_module, "cost": cost.name,
-                   "size": size, "repeat": repeat, "student_files": list(student_files)}
-        return (cost.name, size, repeat), run_child(staging, request, timeout, memory_mb)
+                   "size": size, "repeat": cost.repeat[size], "student_files": list(student_files)}
+        return (cost.name, size), run_child(staging, request, timeout, memory_mb)
 
     with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
         children = dict(pool.map(run, jobs))
     per_call, problems = {}, {}
-    spec_names = {cost.name: cost.size_name for cost in costs}
-    for (name, size, repeat), child in children.items():
-        if repeat == 0 or name in problems:
+    specs = {cost.name: cost for cost in costs}
+    for (name, size), child in children.items():
+        if name in problems:
             continue
-        record = child.records[0]
-        base = children[(name, size, 0)]
-        if child.status == "timeout" or base.status == "timeout":
+        record, repeat = child.records[0], specs[name].repeat[size]
+        if child.status == "timeout":
             problems[name] = "did not finish %d calls at %s = %d within %g s" % (
-                repeat, spec_names[name], size, timeout)
+                repeat, specs[name].size_name, size, timeout)
         elif record.get("status") == "error":
             problems[name] = "raised %s: %s" % (record.get("error"), record.get("message"))
-        elif child.status != "ok" or record.get("status") != "ok" or base.status != "ok":
+        elif child.status != "ok" or record.get("status") != "ok" or child.setup_seconds is None:
             problems[name] = "the timing run ended abnormally (%s)" % child.status
         else:
-            per_call[(name, size)] = max(child.cpu_seconds - base.cpu_seconds, 1e-9) / repeat
+            per_call[(name, size)] = max(child.cpu_seconds - child.setup_seconds, 1e-9) / repeat
     return Measurement(per_call, problems)
 
 

@@ -48,6 +48,7 @@ class ChildResult:
     records: list[dict] = field(default_factory=list)
     stdout_tail: str = ""
     cpu_seconds: float = 0.0
+    setup_seconds: float | None = None  # CPU seconds when the child first stopped itself
 
 
 def _limits(memory_mb: int, cpu_seconds: int, uid: int | None, gid: int | None):
@@ -253,14 +254,15 @@ def stop_zygote() -> None:
 atexit.register(stop_zygote)
 
 
-def _run(work: Path, timeout: float, memory_mb: int) -> tuple[str, int | None, float]:
-    """Fork a child on work through the zygote; (status, exit code, CPU seconds)."""
+def _run(work: Path, timeout: float, memory_mb: int) -> tuple[str, int | None, float, float | None]:
+    """Fork a child on work through the zygote; (status, exit code, CPU seconds, CPU seconds
+    at its first stop)."""
     zygote = _zygote()
     ident, box = zygote.submit(work, memory_mb, int(timeout) + 1)
     try:
         started = box.get(timeout=max(timeout, 30.0))
         if started is None:
-            return "crashed", None, 0.0
+            return "crashed", None, 0.0, None
         try:
             ended = box.get(timeout=timeout)
             status = "ok"
@@ -270,11 +272,11 @@ def _run(work: Path, timeout: float, memory_mb: int) -> tuple[str, int | None, f
         _kill_group(started["pid"])  # grandchildren in its group die with the child
         kill_strays()  # and orphans (reaped, so they stop counting against RLIMIT_NPROC)
         if ended is None:
-            return "crashed", None, 0.0
-        return status, os.waitstatus_to_exitcode(ended["status"]), ended["cpu"]
+            return "crashed", None, 0.0, None
+        return status, os.waitstatus_to_exitcode(ended["status"]), ended["cpu"], ended["setup"]
     except queue.Empty:  # the zygote no longer answers: start another next time
         zygote.alive = False
-        return "crashed", None, 0.0
+        return "crashed", None, 0.0, None
     finally:
         zygote.done(ident)
 
@@ -282,9 +284,9 @@ def _run(work: Path, timeout: float, memory_mb: int) -> tuple[str, int | None, f
 def run_child(staging: Path, request: dict, timeout: float, memory_mb: int = 1024) -> ChildResult:
     """Run the harness on a staged submission in a sandboxed child; read back its records.
 
-    request is one of the harness's typed requests (kind "probe" or "cost");
-    a probe request yields one record per check, a cost request one record
-    and the child's CPU time.
+    request is one of the harness's typed requests (kind "import", "probe",
+    "cost" or "finals"); a probe request yields one record per check, a cost
+    request one record, the child's CPU time and that of its setup.
     """
     uid, gid = _sandbox_ids()
     work = Path(tempfile.mkdtemp(prefix="grader-child-"))
@@ -298,7 +300,7 @@ def run_child(staging: Path, request: dict, timeout: float, memory_mb: int = 102
         if uid is not None:
             for path in [work, *work.rglob("*")]:
                 os.chown(path, uid, gid)
-        status, code, cpu = _run(work, timeout, memory_mb)
+        status, code, cpu, setup = _run(work, timeout, memory_mb)
         if status == "ok" and code != 0:
             status = {-signal.SIGXFSZ: "output-limit", -signal.SIGXCPU: "timeout",
                       -signal.SIGKILL: "timeout"}.get(code, "crashed")
@@ -307,6 +309,6 @@ def run_child(staging: Path, request: dict, timeout: float, memory_mb: int = 102
         if status == "crashed" and "MemoryError" in tail:
             status = "memory"
         records = _read_records(work / "out", count)
-        return ChildResult(status, code, records, tail, cpu)
+        return ChildResult(status, code, records, tail, cpu, setup)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -10,8 +10,9 @@ and never runs student code itself: for each request (one JSON line on stdin,
 student code runs, starts its own session, applies the limits, drops to the
 unprivileged user, sends its output to WORK/stdout.txt, closes every other
 descriptor and runs the harness on WORK. Replies (one JSON line each on
-stdout): {"id", "pid"} once the child exists, {"id", "status", "cpu"} once the
-kernel has reaped it (its wait status and CPU seconds, from wait4).
+stdout): {"id", "pid"} once the child exists, {"id", "status", "cpu", "setup"}
+once the kernel has reaped it (its wait status and CPU seconds, from wait4,
+and the CPU seconds it had used when it first stopped itself, or null).
 
 It holds nothing secret (no seed, no reference, no result): a child that reads
 its own memory finds numpy and the harness. It is not dumpable, so a child of
@@ -107,14 +108,33 @@ def _kill_all(children: dict) -> None:
             pass
 
 
-def _reap(children: dict) -> None:
-    """Report every child that has ended."""
+def _task_cpu(pid: int) -> float | None:
+    """CPU seconds of a stopped child's main thread so far, from the kernel (in ns)."""
+    try:
+        with open("/proc/%d/schedstat" % pid, encoding="ascii") as handle:
+            return int(handle.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _reap(children: dict, setups: dict) -> None:
+    """Report every child that has ended; resume every one that stopped.
+
+    The first stop of a child is the harness's, after a cost test's setup (or an
+    earlier one of the student's, which can only make the setup look cheaper and
+    the calls dearer): its CPU time then is the setup's. Later stops are resumed
+    and ignored, so that stopping during the calls buys nothing.
+    """
     while children:
-        pid, status, usage = os.wait4(-1, os.WNOHANG)
+        pid, status, usage = os.wait4(-1, os.WNOHANG | os.WUNTRACED)
         if not pid:
             return
-        if pid in children:
-            _reply({"id": children.pop(pid), "status": status,
+        if os.WIFSTOPPED(status):
+            if pid in children and pid not in setups:
+                setups[pid] = _task_cpu(pid)
+            os.kill(pid, signal.SIGCONT)
+        elif pid in children:
+            _reply({"id": children.pop(pid), "status": status, "setup": setups.pop(pid, None),
                     "cpu": usage.ru_utime + usage.ru_stime})
 
 
@@ -135,6 +155,7 @@ def main() -> None:
     signal.signal(signal.SIGCHLD, lambda *_: None)
     signal.set_wakeup_fd(wake_write)
     children: dict[int, object] = {}
+    setups: dict[int, float | None] = {}
     pending, open_ = b"", True
     while open_ or children:
         ready, _, _ = select.select([0, wake_read] if open_ else [wake_read], [], [], 1.0)
@@ -158,7 +179,7 @@ def main() -> None:
                     _child(request, harness, code, ids)
                 children[pid] = request["id"]
                 _reply({"id": request["id"], "pid": pid})
-        _reap(children)
+        _reap(children, setups)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
     python -m benchmarks.bench_phases [--submission FOLDER] [--core N]
 
 Grades one submission (default: the reference) in this process, timing every
-sandboxed child by the kind of its request (import, probe, cost with and
-without calls) and the pylint report. Pin it with --core to read the figures
+sandboxed child by the kind of its request (import, probe, each cost test)
+and the pylint report. Pin it with --core to read the figures
 at one CPU; at Gradescope's half CPU, wall time is about twice the CPU time.
 """
 
@@ -30,7 +30,7 @@ def _timed_child(run_child):
         child = run_child(staging, request, timeout, memory_mb)
         kind = request["kind"]
         if kind == "cost":
-            kind = "cost %s (%s)" % (request["cost"], "calls" if request["repeat"] else "setup")
+            kind = "cost %s" % request["cost"]
         figures = TOTALS[kind]
         figures[0] += 1
         figures[1] += time.monotonic() - start

@@ -67,3 +67,16 @@ def test_correct_loop_over_the_samples_passes(tmp_path, cfg):
 def test_skeleton_timing_says_not_implemented(tmp_path, cfg):
     tests = _timing(ASSIGNMENT, tmp_path, cfg)
     assert all(t.score == 0 and "raised NotImplementedError" in t.output for t in tests.values())
+
+
+def test_stopping_itself_during_the_calls_buys_nothing(tmp_path, cfg):
+    """The setup's CPU time is read at a child's first stop (the harness's, after the setup):
+    a slow solution that stops itself again near the end of its calls, so that a later stop
+    would pass for the setup's end, still fails."""
+    stop = ("import os, signal\n_CALLS = [0]\n", LOOP_NAIVE[0],
+            "    _CALLS[0] += 1\n    if _CALLS[0] % 5 == 0:\n"
+            "        os.kill(os.getpid(), signal.SIGSTOP)\n" + LOOP_NAIVE[1])
+    folder = reference_with(tmp_path / "submission", prefix=stop[0], edits=[stop[1:]])
+    tests = _timing(folder, tmp_path, cfg)
+    naive = tests["timing: naiveSoftmaxLossAndGradient"]
+    assert naive.status == "failed" and naive.extra_data["ratio"] > 5, naive.output

@@ -177,3 +177,14 @@ def test_an_unreadable_file_is_one_message(data, words):
     text, problem = exprlib.decode_text(data)
     assert text is None and words in problem
     assert exprlib.decode_text("\ufeffnaive_vc: U".encode("utf-8")) == ("naive_vc: U", None)
+
+
+@pytest.mark.parametrize("result_id", CHECKED)
+def test_each_example_of_the_students_guide_shows_the_syntax_never_the_answer(result_id):
+    """The guide's example line for a result reads and evaluates on that result's names,
+    and disagrees with the reference at every seed's points."""
+    example = PUBLIC[result_id].get("example")
+    assert example, "results.json: %s has no example for the students' guide" % result_id
+    for seed in (224, 8675309):
+        assert len(exprlib.evaluate_final(example, _envs(result_id, seed), NOTATION)) == 3
+        assert not _check(result_id, example, seed).ok

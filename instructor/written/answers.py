@@ -13,7 +13,9 @@ the reference answers and evaluated (exprlib) by the assignment's tests and by
 the checks of students' final answers. A result may add "condition" (typeset
 after it in the solutions, never shown to students) and "note" (shown next to
 its id in the students' guide to final answers, so it must not give the result
-away); its other keys are the assignment's, for the points its FINALS builds.
+away) and "example" (a line in the final-answers syntax on the result's own
+names, shown in that guide: the syntax, never the answer, which a test checks);
+its other keys are the assignment's, for the points its FINALS builds.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ class Guide:
 
     file: str
     names: list[tuple[str, str]]                    # (a name as written, what it is in math)
-    rows: list[tuple[str, str, str, list[str]]]     # (id, question label, result, names)
+    rows: list[tuple[str, str, str, list[str], str]]  # (id, question, result, names, example)
     indexing: str = ""                              # an example of an index, e.g. `u[w]` in a sum
 
 
@@ -85,7 +85,7 @@ def load_guide(layout: Layout, source: Source) -> Guide | None:
                 indexing = indexing or (indexed and "`%s[%s]` inside `%s(...)`" % (
                     indexed[0], total.index, name)) or ""
         rows.append((result["id"], source.find(result["question"]).label, shown_as[result["id"]],
-                     shown))
+                     shown, result.get("example", "")))
     return Guide(layout.manifest.final_answers, sorted(names.items(), key=lambda i: i[0].lower()),
                  rows, indexing)
 
@@ -115,16 +115,18 @@ def guide_markdown(guide: Guide, macros: list[Macro]) -> str:
     lines += ["The names (a name with `[...]` takes an index%s):" % (
         ", e.g. " + guide.indexing if guide.indexing else ""), ""]
     lines += table(("name", "is"), [("`%s`" % name, meaning) for name, meaning in guide.names])
-    lines += ["", "The results, and the names an answer may use for each:", ""]
-    lines += table(("id", "question", "result", "names"),
-                   [("`%s`" % ident, label, result, ", ".join(names))
-                    for ident, label, result, names in guide.rows])
+    lines += ["", "The results, the names an answer may use for each, and a line on those "
+              "names to show the syntax (never the answer):", ""]
+    lines += table(("id", "question", "result", "names", "e.g. (syntax, not the answer)"),
+                   [("`%s`" % ident, label, result, ", ".join(names),
+                     "`%s: %s`" % (ident, example) if example else "")
+                    for ident, label, result, names, example in guide.rows])
     return "\n".join(lines) + "\n"
 
 
 def notebook_cells(guide: Guide) -> list[tuple[str, str]]:
     """(cell type, source) of the notebook's last cells: what to do, and the cell writing the file."""
-    blanks = "\n".join("%s:" % ident for ident, _, _, _ in guide.rows)
+    blanks = "\n".join("%s:" % row[0] for row in guide.rows)
     markdown = ("## Final answers (optional)\n\nWrite your boxed results after their ids in the "
                 "cell below, in the syntax of `README.md` (section *Final answers*), and run it: "
                 "it writes `%s` next to `%s`, where `python %s` checks them. Submit that file "
