@@ -477,10 +477,14 @@ class Checked:
     def report(self, filename: str) -> List[str]:
         """What a student reads: the count, each disagreement and unread line, the rest."""
         answered = len(self.verdicts)
-        lines = ["%s: %d of %d results answered%s." % (
-            filename, answered, self.total, "; %d agree with the reference at %d random points "
-            "each%s" % (self.agree, self.points, ", %d do not" % (answered - self.agree)
-                        if self.agree < answered else "") if answered else "")]
+        summary = "%s: %d of %d results answered" % (filename, answered, self.total)
+        if answered:
+            summary += "; %d %s with the reference at %d random points each" % (
+                self.agree, "agrees" if self.agree == 1 else "agree", self.points)
+            wrong = answered - self.agree
+            if wrong:
+                summary += ", %d %s not" % (wrong, "does" if wrong == 1 else "do")
+        lines = [summary + "."]
         lines += [verdict.message for verdict in self.verdicts if not verdict.ok]
         lines += self.problems
         agreed = [verdict.ident for verdict in self.verdicts if verdict.ok]

@@ -159,8 +159,8 @@ def test_a_whole_file_is_one_report():
                                               FINALS.environments(result, 3), NOTATION))
     assert checked.agree == 1 and checked.fraction() == 1 / 18
     report = checked.report("final_answers.txt")
-    assert report[0] == ("final_answers.txt: 2 of 18 results answered; 1 agree with the "
-                         "reference at 3 random points each, 1 do not.")
+    assert report[0] == ("final_answers.txt: 2 of 18 results answered; 1 agrees with the "
+                         "reference at 3 random points each, 1 does not.")
     assert report[1] == "neg_uo: right up to the sign: check the signs of your derivation"
     assert report[2].startswith("line 3: expected `ID: expression`")
     assert report[3] == "line 5: sg_vc: the expression is longer than 400 characters"
