@@ -12,7 +12,6 @@ ratios, never on absolute seconds.
 from __future__ import annotations
 
 import json
-import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,35 +81,33 @@ def measure(staging: Path, costs: list[Cost], checks_module: str, timeout: float
     return Measurement(per_call, problems)
 
 
-def _growth(times: dict, name: str, sizes: tuple[int, ...]) -> float:
-    small, large = sizes[0], sizes[-1]
-    return math.log(times[(name, large)] / times[(name, small)]) / math.log(large / small)
+def _seconds(measured: Measurement, cost: Cost) -> dict[int, float]:
+    """Seconds per call by size, of one cost test."""
+    return {size: measured.per_call[(cost.name, size)] for size in cost.sizes
+            if (cost.name, size) in measured.per_call}
 
 
 def _table(student: Measurement, reference: Measurement, cost: Cost) -> str:
+    mine, ref = _seconds(student, cost), _seconds(reference, cost)
     lines = ["%-10s %16s %16s %8s" % (cost.size_name, "yours (us/call)", "reference", "ratio")]
     for size in cost.sizes:
-        mine, ref = student.per_call.get((cost.name, size)), reference.per_call[(cost.name, size)]
+        got = mine.get(size)
         lines.append("%-10d %16s %16.1f %8s" % (
-            size, "-" if mine is None else "%.1f" % (mine * 1e6), ref * 1e6,
-            "-" if mine is None else "%.1fx" % (mine / ref)))
-    if len(cost.sizes) > 1 and all((cost.name, s) in student.per_call for s in cost.sizes):
+            size, "-" if got is None else "%.1f" % (got * 1e6), ref[size] * 1e6,
+            "-" if got is None else "%.1fx" % (got / ref[size])))
+    if len(mine) == len(cost.sizes) > 1:
         lines.append("cost grows like %s^%.2f (reference: %s^%.2f)" % (
-            cost.size_name, _growth(student.per_call, cost.name, cost.sizes), cost.size_name,
-            _growth(reference.per_call, cost.name, cost.sizes)))
+            cost.size_name, cost.growth(mine), cost.size_name, cost.growth(ref)))
     return "\n".join(lines)
 
 
 def _figures(student: Measurement, reference: Measurement, cost: Cost) -> dict:
     """Microseconds per call by size, and the growth exponent, as plain data."""
-    mine = {str(s): round(student.per_call[(cost.name, s)] * 1e6, 3) for s in cost.sizes
-            if (cost.name, s) in student.per_call}
-    complete = len(mine) == len(cost.sizes) > 1
-    return {"kind": "cost", "check": cost.name, "hints": [], "ratio": None, "per_call_us": mine,
-            "reference_us": {str(s): round(reference.per_call[(cost.name, s)] * 1e6, 3)
-                             for s in cost.sizes},
-            "growth": round(_growth(student.per_call, cost.name, cost.sizes), 3) if complete
-            else None}
+    mine, ref = _seconds(student, cost), _seconds(reference, cost)
+    return {"kind": "cost", "check": cost.name, "hints": [], "ratio": None,
+            "per_call_us": {str(s): round(t * 1e6, 3) for s, t in mine.items()},
+            "reference_us": {str(s): round(t * 1e6, 3) for s, t in ref.items()},
+            "growth": round(cost.growth(mine), 3) if len(mine) == len(cost.sizes) > 1 else None}
 
 
 def judge(cost: Cost, student: Measurement, reference: Measurement, factor: float,

@@ -86,9 +86,8 @@ def pylint_report(staged: StagedSubmission, required: list[str],
     files = [name for name in required if name.endswith(".py") and staged.usable(name)]
     if not files:
         return None, "no file to lint"
-    ignored = set().union(*(imported_modules(
-        (staged.folder / name).read_text(encoding="utf-8", errors="replace"))
-        for name in files)) - {name[:-3] for name in files}
+    texts = {name: (staged.folder / name).read_text(encoding="utf-8") for name in files}
+    ignored = set().union(*map(imported_modules, texts.values())) - {name[:-3] for name in files}
     options = list(PYLINT_OPTIONS)
     if ignored:  # (a bounded command line, whatever the files hold)
         options.append("--ignored-modules=" + ",".join(sorted(ignored)[:MAX_IGNORED]))
@@ -99,8 +98,7 @@ def pylint_report(staged: StagedSubmission, required: list[str],
     except subprocess.TimeoutExpired:
         return None, "pylint took more than %d s" % PYLINT_TIMEOUT
     written, statements = {}, 0
-    for name in files:
-        text = (staged.folder / name).read_text(encoding="utf-8")
+    for name, text in texts.items():
         given = given_lines((source / name).read_text(encoding="utf-8")) \
             if (source / name).is_file() else []
         written[name] = written_lines(text, given)

@@ -175,8 +175,7 @@ def judgeCost(cost, units, spec, reference, seconds=None):
     if seconds and len(sizes) > 1:
         message += "; %s per call at %s = %s; grows like %s^%.2f" % (
             " and ".join("%.0f us" % (seconds[s] * 1e6) for s in sizes), cost.size_name,
-            " and ".join("%d" % s for s in sizes), cost.size_name,
-            math.log(seconds[sizes[-1]] / seconds[sizes[0]]) / math.log(sizes[-1] / sizes[0]))
+            " and ".join("%d" % s for s in sizes), cost.size_name, cost.growth(seconds))
     if ok and cost.cheaper_than and spec.get("cheaper_factor") \
             and cost.cheaper_than in reference:
         large = sizes[-1]

@@ -18,6 +18,7 @@ random points at which its boxed results are checked (see exprlib).
 from __future__ import annotations
 
 import json
+import math
 import os
 import traceback
 import zlib
@@ -79,8 +80,8 @@ class Cost:
     """A cost test: how to call a function at a size, and what its cost is compared with.
 
     setup(module, size, rng) does everything but the measured calls and returns
-    call(i), which makes one; the grader times `repeat[size]` calls against a
-    run of setup alone, for the student and the reference in the same run.
+    call(i), which makes one; the grader times `repeat[size]` calls, less the
+    setup's CPU time, for the student and the reference in the same run.
     """
 
     name: str
@@ -96,6 +97,11 @@ class Cost:
     def sizes(self) -> Tuple[int, ...]:
         """The sizes measured, ascending."""
         return tuple(sorted(self.repeat))
+
+    def growth(self, seconds: Dict[int, float]) -> float:
+        """The exponent k of a cost growing like size^k, from the smallest size to the largest."""
+        small, large = self.sizes[0], self.sizes[-1]
+        return math.log(seconds[large] / seconds[small]) / math.log(large / small)
 
 
 @dataclass(frozen=True)
